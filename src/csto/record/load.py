@@ -1,0 +1,212 @@
+"""Load the record's YAML files, validate them, and check them against each other.
+
+Validation happens in two passes: each item against its model (types, dates,
+required sources), then the record as a whole (every source, state,
+organization, organ and office referred to exists; no duplicate ids; no two
+status periods of one state in one organization overlap). All errors are
+collected, each naming file, line, field and the offending value.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import dates
+from .model import SECTIONS, Base, Period
+from .yamlio import LineDict, RecordError, RecordErrors, read
+
+
+@dataclass(frozen=True)
+class Located:
+    """An entity with the place it was written."""
+
+    item: Base
+    file: str
+    line: int
+    raw: LineDict
+
+    def line_of(self, key: str) -> int:
+        return self.raw.line_of(key)
+
+
+@dataclass
+class Loaded:
+    """The validated record: entities by section, in file order."""
+
+    sections: dict[str, list[Located]] = field(default_factory=lambda: {name: [] for name in SECTIONS})
+    files: list[Path] = field(default_factory=list)
+
+    def items(self, section: str) -> list:
+        return [loc.item for loc in self.sections[section]]
+
+
+def _pydantic_error(path: Path, section: str, index: int, raw: LineDict, exc: ValidationError) -> list[RecordError]:
+    out = []
+    for err in exc.errors():
+        loc = [p for p in err["loc"]]
+        node, line = raw, raw.line
+        for part in loc:
+            if isinstance(node, LineDict) and part in node:
+                line = node.line_of(part)
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+                line = getattr(node, "line", line)
+            else:
+                break
+        dotted = ".".join(str(p) for p in loc) or "(item)"
+        value = err.get("input") if loc else None
+        if isinstance(value, (dict, list)):
+            value = None
+        problem = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing" and loc and loc[-1] == "sources":
+            problem = "every fact needs at least one source"
+        elif err["type"] == "too_short" and loc and loc[-1] == "sources":
+            problem = "every fact needs at least one source"
+        out.append(RecordError(path, line, f"{section}[{index}].{dotted}", problem, value))
+    return out
+
+
+def load_file(path: Path, loaded: Loaded, errors: list[RecordError]) -> None:
+    doc = read(path)
+    if doc is None:
+        return
+    if not isinstance(doc, LineDict):
+        errors.append(RecordError(path, 1, "(file)", "expected a mapping of section names to lists"))
+        return
+    for section, items in doc.items():
+        if section not in SECTIONS:
+            errors.append(RecordError(path, doc.line_of(section), section,
+                                      f"unknown section; expected one of {', '.join(SECTIONS)}"))
+            continue
+        if not isinstance(items, list):
+            errors.append(RecordError(path, doc.line_of(section), section, "expected a list of items"))
+            continue
+        model = SECTIONS[section]
+        for index, raw in enumerate(items):
+            if not isinstance(raw, LineDict):
+                errors.append(RecordError(path, doc.line_of(section), f"{section}[{index}]", "expected a mapping", raw))
+                continue
+            try:
+                item = model.model_validate(raw)
+            except ValidationError as exc:
+                errors.extend(_pydantic_error(path, section, index, raw, exc))
+                continue
+            loaded.sections[section].append(Located(item, str(path), raw.line, raw))
+
+
+def load(data_dir: str | Path) -> Loaded:
+    """Load and validate every ``*.yaml`` file in ``data_dir`` (not recursive)."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise RecordError(data_dir, None, "data", "no such directory")
+    loaded, errors = Loaded(), []
+    for path in sorted(data_dir.glob("*.yaml")):
+        loaded.files.append(path)
+        try:
+            load_file(path, loaded, errors)
+        except RecordError as exc:
+            errors.append(exc)
+    if not errors:
+        errors.extend(check(loaded))
+    if errors:
+        raise RecordErrors(errors)
+    return loaded
+
+
+# --- whole-record checks -------------------------------------------------------------------------
+
+_ID_FIELD = {"sources": "id", "states": "code", "organizations": "id", "organs": "id", "offices": "id",
+             "formations": "id", "benefits": "id", "exercises": "id", "missions": "id", "events": "id",
+             "crises": "id", "conflicts": "id", "opinions": "id"}
+
+# section -> (field, referenced section); list fields are checked element by element
+_REFERENCES = {
+    "memberships": [("state", "states"), ("org", "organizations")],
+    "acts": [("state", "states"), ("org", "organizations")],
+    "organs": [("parent", "organs")],
+    "offices": [("organ", "organs")],
+    "tenures": [("office", "offices"), ("state", "states")],
+    "strengths": [("formation", "formations")],
+    "contributions": [("formation", "formations"), ("state", "states")],
+    "budget_shares": [("state", "states")],
+    "benefits": [("states", "states")],
+    "exercises": [("host", "states"), ("participants", "states")],
+    "missions": [("host", "states")],
+    "events": [("states", "states"), ("organ", "organs")],
+    "crises": [("targets", "states")],
+    "opinions": [("source", "sources")],
+}
+
+
+def _ids(loaded: Loaded, errors: list[RecordError]) -> dict[str, set]:
+    known: dict[str, set] = {}
+    for section, key in _ID_FIELD.items():
+        seen: dict[str, Located] = {}
+        for loc in loaded.sections[section]:
+            value = getattr(loc.item, key)
+            if value in seen:
+                first = seen[value]
+                errors.append(RecordError(loc.file, loc.line_of(key), f"{section}.{key}",
+                                          f"duplicate key (first at {first.file}:{first.line_of(key)})", value))
+            seen[value] = loc
+        known[section] = set(seen)
+    return known
+
+
+def _source_refs(loc: Located):
+    item = loc.item
+    for i, ref in enumerate(getattr(item, "sources", None) or []):
+        yield ref.id, loc.line_of("sources"), f"sources[{i}]"
+    for name in ("quote",):
+        sub = getattr(item, name, None)
+        if sub is not None:
+            yield sub.source, loc.line_of(name), f"{name}.source"
+    for i, claim in enumerate(getattr(item, "claims", None) or []):
+        yield claim.source, loc.line_of("claims"), f"claims[{i}].source"
+
+
+def check(loaded: Loaded) -> list[RecordError]:
+    errors: list[RecordError] = []
+    known = _ids(loaded, errors)
+    for section, locs in loaded.sections.items():
+        for loc in locs:
+            for source_id, line, where in _source_refs(loc):
+                if source_id not in known["sources"]:
+                    errors.append(RecordError(loc.file, line, f"{section}.{where}", "unknown source", source_id))
+            for fname, target in _REFERENCES.get(section, []):
+                values = getattr(loc.item, fname)
+                for value in values if isinstance(values, list) else [values]:
+                    if value is not None and value not in known[target]:
+                        errors.append(RecordError(loc.file, loc.line_of(fname), f"{section}.{fname}",
+                                                  f"unknown {target.rstrip('s')}", value))
+            for contingent in getattr(loc.item, "contributors", None) or []:
+                if contingent.state not in known["states"]:
+                    errors.append(RecordError(loc.file, loc.line_of("contributors"), f"{section}.contributors",
+                                              "unknown state", contingent.state))
+    errors.extend(_overlaps(loaded, "memberships", lambda m: (m.state, m.org, m.level)))
+    errors.extend(_overlaps(loaded, "tenures", lambda t: (t.office, t.acting)))
+    errors.extend(_overlaps(loaded, "budget_shares", lambda b: (b.state,)))
+    return errors
+
+
+def _overlaps(loaded: Loaded, section: str, key) -> list[RecordError]:
+    groups: dict[tuple, list[Located]] = defaultdict(list)
+    for loc in loaded.sections[section]:
+        groups[key(loc.item)].append(loc)
+    errors = []
+    for group_key, locs in groups.items():
+        locs.sort(key=lambda loc: dates.first_day(loc.item.start))
+        for before, after in zip(locs, locs[1:]):
+            b, a = before.item, after.item
+            assert isinstance(b, Period) and isinstance(a, Period)
+            if b.end is None or dates.first_day(a.start) <= dates.last_day(b.end):
+                errors.append(RecordError(
+                    after.file, after.line_of("from"), f"{section}.from",
+                    f"period overlaps another for {'/'.join(str(k) for k in group_key)} "
+                    f"({b.start}..{b.end or 'open'} at {before.file}:{before.line})", a.start))
+    return errors

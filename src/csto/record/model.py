@@ -1,0 +1,316 @@
+"""Typed entities of the record. Each YAML section validates into one of these.
+
+Every fact names at least one source (``sources``), and every fact that can
+change carries a validity period (``from``/``to``, open ends allowed). Dates
+stay as written (``DateText``); ``csto.record.dates`` resolves them to days.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from . import dates
+
+DateText = Annotated[str, BeforeValidator(dates.check)]
+StateCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+
+
+class Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class SourceRef(Base):
+    """A pointer from a fact to a source, optionally with the passage it rests on."""
+
+    id: str
+    passage: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value):
+        return {"id": value} if isinstance(value, str) else value
+
+
+Sources = Annotated[list[SourceRef], Field(min_length=1)]
+
+
+class Fact(Base):
+    sources: Sources
+    note: str | None = None
+
+
+class Period(Fact):
+    """A fact true from ``from`` to ``to`` inclusive; ``to: null`` means still true."""
+
+    start: DateText = Field(alias="from")
+    end: DateText | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end is not None and dates.first_day(self.end) < dates.first_day(self.start):
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+SourceKind = Literal[
+    "scholarly", "news", "state-media", "opinion-blog", "treaty-text", "official", "un-document", "reference"
+]
+
+
+class Source(Base):
+    id: Ident
+    title: str
+    kind: SourceKind
+    date: DateText | None = None
+    author: str | None = None
+    publisher: str | None = None
+    file: str | None = None  # a seed document in ../shared/seeds/
+    citation: str | None = None  # how to find a public document that is not a seed
+    reliability: str | None = None
+    note: str | None = None
+
+
+class State(Fact):
+    code: StateCode
+    name: str
+
+
+class Organization(Fact):
+    id: Annotated[str, Field(pattern=r"^[A-Z][A-Za-z0-9-]*$")]
+    name: str
+    kind: Literal["military-alliance", "political", "economic", "security", "universal", "programme"]
+    founded: DateText | None = None
+
+
+Status = Literal["member", "observer", "partner", "negotiating", "suspended", "applicant"]
+Level = Literal["organization", "parliamentary-assembly"]
+
+
+class Membership(Period):
+    """A state's status in an organization over one period."""
+
+    state: StateCode
+    org: str
+    status: Status
+    level: Level = "organization"
+    participation: Literal["full", "frozen"] = "full"
+
+
+ActKind = Literal[
+    "signature", "accession", "ratification", "entry-into-force", "withdrawal", "non-extension",
+    "suspension", "freeze", "return", "status-granted", "application", "agreement",
+]
+
+
+class Act(Fact):
+    """A dated legal or political step by one state toward an organization or instrument."""
+
+    state: StateCode
+    org: str
+    kind: ActKind
+    date: DateText
+    instrument: str | None = None
+
+
+class Quote(Base):
+    text: str
+    source: str
+    passage: str | None = None
+
+
+class Organ(Period):
+    id: Ident
+    name: str
+    parent: str | None = None
+    kind: Literal[
+        "supreme", "council", "committee", "permanent", "administrative", "military", "parliamentary",
+        "working-group", "commission", "forum", "centre", "advisory",
+    ]
+    composition: str | None = None
+    function: str | None = None
+    quote: Quote | None = None
+    decision_rule: str | None = None
+    cadence: str | None = None
+
+
+class Office(Fact):
+    id: Ident
+    name: str
+    organ: str
+
+
+class Tenure(Period):
+    office: str
+    holder: str
+    state: StateCode | None = None
+    acting: bool = False
+
+
+class Formation(Period):
+    id: Ident
+    name: str
+    kind: Literal["rapid-reaction", "peacekeeping", "rapid-deployment", "staff", "air", "other"]
+    description: str | None = None
+
+
+class Strength(Period):
+    formation: str
+    personnel: int = Field(gt=0)
+    approximate: bool = True
+
+
+class Contribution(Period):
+    formation: str
+    state: StateCode
+    personnel: int | None = Field(default=None, gt=0)
+    share: float | None = Field(default=None, gt=0, le=1)
+    description: str | None = None
+
+
+class BudgetShare(Period):
+    state: StateCode
+    share: float = Field(gt=0, le=1)
+
+
+class Benefit(Fact):
+    id: Ident
+    description: str
+    states: list[StateCode] = []
+
+
+class Exercise(Period):
+    id: Ident
+    name: str
+    series: str | None = None
+    host: StateCode | None = None
+    participants: list[StateCode] = []
+    description: str | None = None
+
+
+class Contingent(Base):
+    state: StateCode
+    personnel: int | None = Field(default=None, gt=0)
+    description: str | None = None
+
+
+class Mission(Period):
+    id: Ident
+    name: str
+    host: StateCode
+    kind: Literal["peacekeeping", "fact-finding", "monitoring", "assistance"]
+    requested: DateText | None = None
+    decided: DateText | None = None
+    personnel: int | None = Field(default=None, gt=0)
+    equipment: int | None = Field(default=None, gt=0)
+    contributors: list[Contingent] = []
+    description: str | None = None
+
+
+EventKind = Literal[
+    "milestone", "summit", "statement", "request", "decision", "deployment", "withdrawal", "agreement", "conflict",
+]
+
+
+class Event(Fact):
+    id: Ident
+    date: DateText
+    kind: EventKind
+    title: str
+    description: str | None = None
+    states: list[StateCode] = []
+    organ: str | None = None
+
+
+Outcome = Literal["nothing", "statement", "consultations", "mission", "assistance", "troops"]
+
+
+class Response(Base):
+    outcome: Outcome
+    decided: DateText | None = None
+    first_troops: DateText | None = None
+    personnel: int | None = None
+    withdrawn: DateText | None = None
+    description: str | None = None
+
+
+class Request(Base):
+    by: StateCode
+    date: DateText
+    article: str | None = None
+    description: str | None = None
+
+
+class Crisis(Fact):
+    """A historical crisis in which a state asked (or could have asked) the CSTO for help."""
+
+    id: Ident
+    name: str
+    date: DateText
+    kind: str
+    targets: list[StateCode] = Field(min_length=1)
+    perpetrator: str | None = None
+    request: Request | None = None
+    response: Response
+
+
+class Claim(Base):
+    value: str
+    source: str
+    passage: str | None = None
+    note: str | None = None
+
+
+class Conflict(Base):
+    """Sources that disagree on one question, and the value the record prefers."""
+
+    id: Ident
+    question: str
+    claims: list[Claim] = Field(min_length=2)
+    preferred: str
+    why: str
+
+    @field_validator("preferred")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("preferred value must not be blank")
+        return v
+
+
+class Opinion(Base):
+    """A statement of opinion or a contested assessment, attributed to its source, never the record's voice."""
+
+    id: Ident
+    source: str
+    speaker: str
+    statement: str
+    about: list[str] = []
+    date: DateText | None = None
+    stance: Literal["opinion", "assessment", "advocacy", "official-position"] = "opinion"
+
+
+#: YAML section name -> entity model, in load order.
+SECTIONS: dict[str, type[Base]] = {
+    "sources": Source,
+    "states": State,
+    "organizations": Organization,
+    "memberships": Membership,
+    "acts": Act,
+    "organs": Organ,
+    "offices": Office,
+    "tenures": Tenure,
+    "formations": Formation,
+    "strengths": Strength,
+    "contributions": Contribution,
+    "budget_shares": BudgetShare,
+    "benefits": Benefit,
+    "exercises": Exercise,
+    "missions": Mission,
+    "events": Event,
+    "crises": Crisis,
+    "conflicts": Conflict,
+    "opinions": Opinion,
+}

@@ -1,0 +1,282 @@
+"""The record as a Python API: questions asked "as of" a date, answered from the compiled SQLite file."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from . import dates
+from .model import SECTIONS, Act, Base, Conflict, Membership, Opinion, Organ, Source, State, Tenure
+from .store import compile_record
+from .yamlio import RecordError
+
+CSTO = "CSTO"
+
+
+class UnknownError(LookupError, ValueError):
+    """A state, organ, office or other key that the record does not hold."""
+
+
+def default_data_dir() -> Path:
+    """``$CSTO_DATA``, else the repository's ``data/``, else the copy shipped in the package."""
+    if os.environ.get("CSTO_DATA"):
+        return Path(os.environ["CSTO_DATA"])
+    here = Path(__file__).resolve()
+    repo = here.parents[3] / "data"
+    if repo.is_dir():
+        return repo
+    return here.parents[1] / "_data"
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """A state's standing in an organization: what ``csto members`` prints."""
+
+    state: str
+    name: str
+    org: str
+    status: str
+    level: str
+    participation: str
+    since: str
+    until: str | None
+    sources: list[str]
+    note: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Happening:
+    """One dated entry of ``csto events``: an event, an act, a mission, an exercise or a crisis."""
+
+    date: str
+    kind: str
+    title: str
+    states: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    id: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _day(on: date | str) -> str:
+    return on.isoformat() if isinstance(on, date) else dates.parse_day(on).isoformat()
+
+
+class Record:
+    """The sourced, temporal record of the CSTO. Open with :meth:`open`."""
+
+    def __init__(self, sqlite_path: str | Path, data_dir: Path | None = None):
+        self.path = Path(sqlite_path)
+        self.data_dir = data_dir
+        self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None) -> "Record":
+        """Validate and compile ``data_dir`` (default: :func:`default_data_dir`) if needed, then open it."""
+        data_dir = Path(data_dir) if data_dir else default_data_dir()
+        return cls(compile_record(data_dir), data_dir)
+
+    # --- generic access -----------------------------------------------------------------------
+
+    def all(self, section: str, where: str = "", params: tuple = (), order: str = "rowid") -> list[Base]:
+        """Every entity of ``section`` (optionally filtered by an SQL condition), as typed models."""
+        model = SECTIONS[section]
+        sql = f'SELECT json FROM "{section}"' + (f" WHERE {where}" if where else "") + f" ORDER BY {order}"
+        return [model.model_validate_json(r["json"]) for r in self.db.execute(sql, params)]
+
+    def valid_on(self, section: str, on: date | str, where: str = "", params: tuple = ()) -> list[Base]:
+        """Entities of a dated ``section`` in force on ``on``."""
+        cond = "from_day <= ? AND (to_day IS NULL OR to_day >= ?)"
+        day = _day(on)
+        return self.all(section, f"{cond} AND ({where})" if where else cond, (day, day, *params))
+
+    # --- states and membership ----------------------------------------------------------------
+
+    @cached_property
+    def states(self) -> dict[str, State]:
+        return {s.code: s for s in self.all("states")}
+
+    def state(self, code: str) -> State:
+        code = code.upper()
+        if code not in self.states:
+            raise UnknownError(f"unknown state {code!r}: expected an ISO 3166-1 alpha-3 code the record holds "
+                               f"({', '.join(sorted(self.states))})")
+        return self.states[code]
+
+    def organization_ids(self) -> list[str]:
+        return [o.id for o in self.all("organizations")]
+
+    def _row(self, m: Membership, status: str | None = None) -> StatusRow:
+        return StatusRow(m.state, self.states[m.state].name, m.org, status or m.status, m.level,
+                         m.participation, m.start, m.end, [r.id for r in m.sources], m.note)
+
+    def status_of(self, state: str, on: date | str, org: str = CSTO,
+                  level: str = "organization") -> Membership | None:
+        """The state's status period in ``org`` on ``on``, or None."""
+        self.state(state)
+        found = self.valid_on("memberships", on, "state = ? AND org = ? AND level = ?", (state.upper(), org, level))
+        return found[0] if found else None
+
+    def members(self, on: date | str, status: str = "member", org: str = CSTO) -> list[StatusRow]:
+        """States with ``status`` in ``org`` on ``on``.
+
+        ``status`` is one of member, observer, partner, negotiating, suspended, applicant, former or all.
+        ``former`` lists states that held membership before ``on`` and hold none on ``on``; ``all``
+        lists every current status plus the former members.
+        """
+        valid = {"member", "observer", "partner", "negotiating", "suspended", "applicant", "former", "all"}
+        if status not in valid:
+            raise UnknownError(f"unknown status {status!r}: expected one of {', '.join(sorted(valid))}")
+        if org not in self.organization_ids():
+            raise UnknownError(f"unknown organization {org!r}: expected one of {', '.join(self.organization_ids())}")
+        current = [self._row(m) for m in self.valid_on("memberships", on, "org = ?", (org,))]
+        rows = [r for r in current if status in ("all", r.status)]
+        if status in ("former", "all"):
+            rows += self._former(on, org, {r.state for r in current if r.status == "member"})
+        return sorted(rows, key=lambda r: (r.status != "member", r.status, r.level, r.state))
+
+    def _former(self, on: date | str, org: str, members_now: set[str]) -> list[StatusRow]:
+        day = _day(on)
+        past = self.all("memberships", "org = ? AND status = 'member' AND to_day < ?", (org, day))
+        last: dict[str, Membership] = {}
+        for m in past:
+            if m.state not in members_now and (m.state not in last or m.end > last[m.state].end):
+                last[m.state] = m
+        return [self._row(m, "former") for m in last.values()]
+
+    def history(self, state: str) -> dict:
+        """Every status period and every dated act of ``state``, in every organization, oldest first."""
+        code = self.state(state).code
+        periods = self.all("memberships", "state = ?", (code,), "from_day")
+        acts = self.all("acts", "state = ?", (code,))
+        return {"state": code, "name": self.states[code].name,
+                "periods": sorted(periods, key=lambda m: (dates.first_day(m.start), m.org)),
+                "acts": sorted(acts, key=lambda a: dates.first_day(a.date))}
+
+    def timeline(self, org: str = CSTO) -> list[StatusRow]:
+        """Every status period in ``org``, by state and start."""
+        return [self._row(m) for m in self.all("memberships", "org = ?", (org,), "state, from_day")]
+
+    def overlap(self, on: date | str) -> dict[str, dict[str, str]]:
+        """States x organizations on ``on``: the status each state holds, where it holds one."""
+        table: dict[str, dict[str, str]] = defaultdict(dict)
+        for m in self.valid_on("memberships", on):
+            label = m.status if m.level == "organization" else f"{m.status} ({m.level})"
+            prior = table[m.state].get(m.org)
+            table[m.state][m.org] = f"{prior}; {label}" if prior else label
+        return dict(sorted(table.items()))
+
+    # --- organs and offices -------------------------------------------------------------------
+
+    def organs(self, on: date | str | None = None) -> list[Organ]:
+        return self.valid_on("organs", on) if on else self.all("organs")
+
+    def organ(self, organ_id: str) -> Organ:
+        found = self.all("organs", "id = ?", (organ_id,))
+        if not found:
+            raise UnknownError(f"unknown organ {organ_id!r}: expected one of {', '.join(o.id for o in self.organs())}")
+        return found[0]
+
+    def organ_tree(self, on: date | str | None = None) -> dict[str | None, list[Organ]]:
+        """Organs grouped by parent id (None for the top)."""
+        tree: dict[str | None, list[Organ]] = defaultdict(list)
+        for o in self.organs(on):
+            tree[o.parent].append(o)
+        return dict(tree)
+
+    def offices(self) -> list:
+        return self.all("offices")
+
+    def holder(self, office: str, on: date | str) -> list[Tenure]:
+        """Who held ``office`` on ``on`` (acting holders included, marked ``acting``)."""
+        ids = {o.id for o in self.offices()}
+        if office not in ids:
+            raise UnknownError(f"unknown office {office!r}: expected one of {', '.join(sorted(ids))}")
+        return self.valid_on("tenures", on, "office = ?", (office,))
+
+    def tenures(self, office: str) -> list[Tenure]:
+        return self.all("tenures", "office = ?", (office,), "from_day")
+
+    # --- forces, budget, missions -------------------------------------------------------------
+
+    def forces(self, on: date | str) -> list[dict]:
+        """Each formation in existence on ``on`` with its strength and national contributions then."""
+        out = []
+        for f in self.valid_on("formations", on):
+            strengths = self.valid_on("strengths", on, "formation = ?", (f.id,))
+            contributions = self.valid_on("contributions", on, "formation = ?", (f.id,))
+            out.append({"formation": f, "strengths": strengths, "contributions": contributions})
+        return out
+
+    def budget_shares(self, on: date | str) -> list:
+        return self.valid_on("budget_shares", on)
+
+    def missions(self) -> list:
+        return self.all("missions")
+
+    def crises(self) -> list:
+        return self.all("crises")
+
+    def exercises(self) -> list:
+        return self.all("exercises")
+
+    # --- events -------------------------------------------------------------------------------
+
+    def events(self, start: date | str | None = None, end: date | str | None = None) -> list[Happening]:
+        """Everything dated in [start, end]: events, acts, exercises, missions and crises."""
+        lo = dates.first_day(_day(start)) if start else date.min
+        hi = dates.first_day(_day(end)) if end else date.max
+        if lo > hi:
+            raise ValueError(f"--from {lo} is after --to {hi}")
+        out: list[Happening] = []
+        for e in self.all("events"):
+            out.append(Happening(e.date, e.kind, e.title, e.states, [r.id for r in e.sources], e.id))
+        for a in self.all("acts"):
+            title = f"{self.states[a.state].name}: {a.kind} ({a.org}{', ' + a.instrument if a.instrument else ''})"
+            out.append(Happening(a.date, f"act:{a.kind}", title, [a.state], [r.id for r in a.sources]))
+        for x in self.exercises():
+            out.append(Happening(x.start, "exercise", x.name, x.participants, [r.id for r in x.sources], x.id))
+        for m in self.missions():
+            out.append(Happening(m.start, "mission", m.name, [m.host] + [c.state for c in m.contributors],
+                                 [r.id for r in m.sources], m.id))
+        for c in self.crises():
+            out.append(Happening(c.date, "crisis", c.name, c.targets, [r.id for r in c.sources], c.id))
+        # a date text overlaps the window if any day it can mean falls inside it
+        out = [h for h in out if dates.first_day(h.date) <= hi and dates.last_day(h.date) >= lo]
+        return sorted(out, key=lambda h: (dates.first_day(h.date), h.kind, h.title))
+
+    # --- sources and disagreement ------------------------------------------------------------
+
+    def sources(self) -> list[Source]:
+        return self.all("sources")
+
+    def source(self, source_id: str) -> Source:
+        found = self.all("sources", "id = ?", (source_id,))
+        if not found:
+            raise UnknownError(f"unknown source {source_id!r}")
+        return found[0]
+
+    def conflicts(self) -> list[Conflict]:
+        return self.all("conflicts")
+
+    def opinions(self) -> list[Opinion]:
+        return self.all("opinions")
+
+    def acts(self, state: str | None = None) -> list[Act]:
+        return self.all("acts", "state = ?", (state.upper(),)) if state else self.all("acts")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+__all__ = ["Record", "RecordError", "UnknownError", "StatusRow", "Happening", "default_data_dir", "CSTO"]

@@ -1,0 +1,112 @@
+"""Compile the validated record to one SQLite file, readable by any SQLite tool.
+
+One table per section, one column per field, plus:
+- ``valid_from``/``valid_to`` as written and ``from_day``/``to_day`` resolved to days
+  (the earliest and latest day the text can mean), so "as of" is plain SQL;
+- ``yaml_file``/``yaml_line``: where the fact is written in ``data/``;
+- ``fact_sources``: one row per (fact, source) with the passage, for joins;
+- ``meta``: the content hash of the YAML the file was built from.
+
+The file is named by that hash and written atomically (temporary file, then
+rename), so a stale or half-written build is never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from . import dates
+from .load import Loaded, load
+from .model import SECTIONS, Period
+
+SCHEMA_VERSION = "1"
+
+
+def content_hash(data_dir: Path) -> str:
+    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    for path in sorted(Path(data_dir).glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _columns(section: str) -> list[str]:
+    model = SECTIONS[section]
+    cols = []
+    for name in model.model_fields:
+        if name == "start":
+            cols += ["valid_from", "from_day"]
+        elif name == "end":
+            cols += ["valid_to", "to_day"]
+        else:
+            cols.append(name)
+    return cols + ["yaml_file", "yaml_line", "json"]
+
+
+def _cell(value):
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _row(loc, section: str) -> list:
+    item = loc.item
+    dumped = item.model_dump(mode="json")
+    row = []
+    for name in type(item).model_fields:
+        if name == "start":
+            row += [item.start, dates.first_day(item.start).isoformat()]
+        elif name == "end":
+            row += [item.end, dates.last_day(item.end).isoformat() if item.end else None]
+        else:
+            row.append(_cell(dumped[name]))
+    return row + [loc.file, loc.line, json.dumps(item.model_dump(mode="json", by_alias=True), ensure_ascii=False)]
+
+
+def write(loaded: Loaded, target: Path, digest: str) -> Path:
+    """Write ``loaded`` to ``target`` atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".sqlite.tmp")
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        with con:
+            con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            con.executemany("INSERT INTO meta VALUES (?, ?)", [("content_hash", digest), ("schema", SCHEMA_VERSION)])
+            con.execute("CREATE TABLE fact_sources (section TEXT, rowid_in_section INTEGER, source TEXT, passage TEXT)")
+            for section, locs in loaded.sections.items():
+                cols = _columns(section)
+                con.execute(f'CREATE TABLE "{section}" ({", ".join(f"[{c}]" for c in cols)})')
+                marks = ", ".join("?" for _ in cols)
+                for rowid, loc in enumerate(locs, start=1):
+                    con.execute(f'INSERT INTO "{section}" (rowid, {", ".join(f"[{c}]" for c in cols)}) '
+                                f"VALUES (?, {marks})", [rowid, *_row(loc, section)])
+                    for ref in getattr(loc.item, "sources", None) or []:
+                        con.execute("INSERT INTO fact_sources VALUES (?, ?, ?, ?)", (section, rowid, ref.id, ref.passage))
+                if issubclass(SECTIONS[section], Period):
+                    con.execute(f'CREATE INDEX "{section}_period" ON "{section}" (from_day, to_day)')
+        con.close()
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("CSTO_CACHE") or Path.home() / ".cache" / "csto")
+
+
+def compile_record(data_dir: Path, target: Path | None = None) -> Path:
+    """Validate ``data_dir`` and return the path of its compiled SQLite file, building it if needed."""
+    data_dir = Path(data_dir)
+    digest = content_hash(data_dir)
+    path = Path(target) if target else cache_dir() / f"record-{digest[:16]}.sqlite"
+    if target is None and path.exists():
+        return path
+    return write(load(data_dir), path, digest)
