@@ -2,8 +2,199 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.tree import Tree
+
+from ..record import CSTO, Record
+from ..record import export as exporter
+from .render import status_bar, tree_of_organs
+from .common import DataOpt, Format, FormatOpt, UserError, console, day, emit_json, handles_errors, open_record, table
+
+OnOpt = Annotated[str | None, typer.Option("--on", help="the date to ask about, YYYY-MM-DD (default: today)")]
+OrgOpt = Annotated[str, typer.Option("--org", help="organization id (CSTO, CIS, EAEU, SCO, BRICS, NATO, UN, ...)")]
+
+
+def _on(text: str | None) -> date:
+    return day(text, "--on") or date.today()
+
+
+def _refs(item) -> list[dict]:
+    return [{"id": r.id, "passage": r.passage} for r in item.sources]
+
+
+def _status_label(row) -> str:
+    label = row.status
+    if row.participation == "frozen":
+        label += " (frozen)"
+    if row.level != "organization":
+        label += f" ({row.level})"
+    return label
+
+
+def members(on: OnOpt = None,
+            status: Annotated[str, typer.Option("--status", help="member|observer|partner|negotiating|suspended|former|all")] = "member",
+            org: OrgOpt = CSTO, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """Who was a member (or observer, partner, former member...) on a date."""
+    when = _on(on)
+    rows = open_record(data).members(when, status, org)
+    if format is Format.json:
+        return emit_json([r.as_dict() for r in rows])
+    console.print(table(f"{org}: status '{status}' on {when}", ["state", "name", "status", "since", "until", "sources"],
+                        [[r.state, r.name, _status_label(r), r.since, r.until or "", ", ".join(r.sources)]
+                         for r in rows]))
+    console.print(f"{len(rows)} state(s)")
+
+
+def history(state: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, e.g. UZB")],
+            format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """A state's status periods and dated acts in every organization."""
+    h = open_record(data).history(state)
+    if format is Format.json:
+        return emit_json({"state": h["state"], "name": h["name"],
+                          "periods": [{"org": p.org, "status": p.status, "level": p.level,
+                                       "participation": p.participation, "from": p.start, "to": p.end,
+                                       "note": p.note, "sources": _refs(p)} for p in h["periods"]],
+                          "acts": [{"org": a.org, "kind": a.kind, "date": a.date, "instrument": a.instrument,
+                                    "note": a.note, "sources": _refs(a)} for a in h["acts"]]})
+    console.print(table(f"{h['name']} ({h['state']}): status periods", ["org", "status", "level", "participation",
+                                                                         "from", "to", "sources"],
+                        [[p.org, p.status, p.level, p.participation, p.start, p.end or "",
+                          ", ".join(r.id for r in p.sources)] for p in h["periods"]]))
+    console.print(table("acts", ["date", "org", "act", "instrument", "note"],
+                        [[a.date, a.org, a.kind, a.instrument, a.note] for a in h["acts"]]))
+
+
+def timeline(org: OrgOpt = CSTO, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """Every state's status periods in an organization, drawn as bars."""
+    rows = open_record(data).timeline(org)
+    if format is Format.json:
+        return emit_json([r.as_dict() for r in rows])
+    if not rows:
+        raise UserError(f"no status periods recorded for organization {org!r}")
+    console.print(status_bar(rows, date.today()))
+
+
+def organs(on: Annotated[str | None, typer.Option("--on", help="only organs in existence on this date")] = None,
+           format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """The organs of the CSTO and their hierarchy: composition, function, decision rule, cadence."""
+    rec = open_record(data)
+    found = rec.organs(day(on, "--on"))
+    if format is Format.json:
+        return emit_json([{"id": o.id, "name": o.name, "parent": o.parent, "kind": o.kind,
+                           "composition": o.composition, "function": o.function,
+                           "quote": o.quote.model_dump() if o.quote else None, "decision_rule": o.decision_rule,
+                           "cadence": o.cadence, "from": o.start, "to": o.end, "sources": _refs(o)} for o in found])
+    console.print(tree_of_organs(found, Tree("[b]CSTO organs[/b]")))
+
+
+def who(office: Annotated[str, typer.Argument(help="office id, e.g. secretary-general")],
+        on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """Who held an office on a date."""
+    when = _on(on)
+    held = open_record(data).holder(office, when)
+    if format is Format.json:
+        return emit_json([{"office": t.office, "holder": t.holder, "state": t.state, "acting": t.acting,
+                           "from": t.start, "to": t.end, "sources": _refs(t)} for t in held])
+    if not held:
+        console.print(f"No holder of {office} is recorded on {when}.")
+        return
+    console.print(table(f"{office} on {when}", ["holder", "state", "acting", "from", "to", "sources"],
+                        [[t.holder, t.state, "yes" if t.acting else "", t.start, t.end or "",
+                          ", ".join(r.id for r in t.sources)] for t in held]))
+
+
+def events(start: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
+           end: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
+           format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """Everything dated in a period: milestones, acts, summits, exercises, missions, crises."""
+    found = open_record(data).events(day(start, "--from"), day(end, "--to"))
+    if format is Format.json:
+        return emit_json([h.as_dict() for h in found])
+    console.print(table("events", ["date", "kind", "title", "states", "sources"],
+                        [[h.date, h.kind, h.title, " ".join(h.states), ", ".join(h.sources)] for h in found]))
+
+
+def conflicts(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """Where the sources disagree, every claim with its source, and the value the record prefers and why."""
+    rec = open_record(data)
+    found, opinions = rec.conflicts(), rec.opinions()
+    if format is Format.json:
+        return emit_json({"conflicts": [c.model_dump() for c in found],
+                          "opinions": [o.model_dump() for o in opinions]})
+    for c in found:
+        console.print(table(f"{c.id}: {c.question}", ["claim", "source", "passage"],
+                            [[cl.value, cl.source, cl.passage] for cl in c.claims]))
+        console.print(f"  [b]preferred:[/b] {c.preferred} — {c.why}\n", highlight=False)
+    console.print(table("attributed opinions (not the record's voice)", ["source", "speaker", "statement"],
+                        [[o.source, o.speaker, o.statement] for o in opinions]))
+
+
+def sources(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """Every source the record cites."""
+    found = open_record(data).sources()
+    if format is Format.json:
+        return emit_json([s.model_dump() for s in found])
+    console.print(table("sources", ["id", "kind", "date", "title", "author / publisher", "file / citation"],
+                        [[s.id, s.kind, s.date, s.title, s.author or s.publisher, s.file or s.citation]
+                         for s in found]))
+
+
+def overlap(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """States x organizations on a date: who belongs to what."""
+    when = _on(on)
+    rec = open_record(data)
+    grid = rec.overlap(when)
+    orgs = rec.organization_ids()
+    if format is Format.json:
+        return emit_json({"on": when.isoformat(), "organizations": orgs,
+                          "states": [{"state": s, "name": rec.states[s].name, "statuses": cells}
+                                     for s, cells in grid.items()]})
+    console.print(table(f"memberships on {when}", ["state", *orgs],
+                        [[s, *[cells.get(o, "") for o in orgs]] for s, cells in grid.items()]))
+
+
+def export(to: Annotated[str, typer.Option("--to", help="csv, json or sqlite")],
+           directory: Annotated[Path, typer.Argument(help="output directory (created if missing)")],
+           data: DataOpt = None) -> None:
+    """Write the whole record to DIR as CSV files (one per section), one JSON file, or the SQLite file."""
+    written = exporter.export(open_record(data), to, directory)
+    for path in written:
+        console.print(str(path), highlight=False)
+
+
+def check(data: DataOpt = None, format: FormatOpt = Format.table) -> None:
+    """Validate the record and count what it holds."""
+    rec = open_record(data)
+    counts = {section: n for section, n in rec.counts().items()}
+    if format is Format.json:
+        return emit_json({"valid": True, "sqlite": str(rec.path), "counts": counts})
+    console.print(table(f"record valid: {rec.path}", ["section", "items"], [[k, v] for k, v in counts.items()]))
+
+
+def tour(data: DataOpt = None) -> None:
+    """A short tour of the record: members today, the membership timeline, the organs."""
+    today = date.today()
+    rec: Record = open_record(data)
+    console.rule(f"[b]CSTO members on {today}[/b]")
+    members(on=today.isoformat(), data=data)
+    members(on=today.isoformat(), status="observer", data=data)
+    console.rule("[b]Membership timeline[/b]")
+    console.print(status_bar(rec.timeline(CSTO), today))
+    console.rule("[b]Organs[/b]")
+    console.print(tree_of_organs(rec.organs(today), Tree("[b]CSTO organs[/b]")))
+    console.rule("[b]Where the sources disagree[/b]")
+    for c in rec.conflicts():
+        console.print(f"- {c.question} [dim]→ record prefers:[/dim] {c.preferred}", highlight=False)
+    console.print("\nMore: csto --help", highlight=False)
+
+
+COMMANDS = [members, history, timeline, organs, who, events, conflicts, sources, overlap, export, check, tour]
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    for command in COMMANDS:
+        app.command(command.__name__)(handles_errors(command))

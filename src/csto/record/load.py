@@ -58,7 +58,7 @@ def _pydantic_error(path: Path, section: str, index: int, raw: LineDict, exc: Va
                 line = getattr(node, "line", line)
             else:
                 break
-        dotted = ".".join(str(p) for p in loc) or "(item)"
+        dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
         value = err.get("input") if loc else None
         if isinstance(value, (dict, list)):
             value = None
@@ -67,7 +67,7 @@ def _pydantic_error(path: Path, section: str, index: int, raw: LineDict, exc: Va
             problem = "every fact needs at least one source"
         elif err["type"] == "too_short" and loc and loc[-1] == "sources":
             problem = "every fact needs at least one source"
-        out.append(RecordError(path, line, f"{section}[{index}].{dotted}", problem, value))
+        out.append(RecordError(path, line, f"{section}[{index}]{dotted}", problem, value))
     return out
 
 

@@ -275,6 +275,10 @@ class Record:
     def acts(self, state: str | None = None) -> list[Act]:
         return self.all("acts", "state = ?", (state.upper(),)) if state else self.all("acts")
 
+    def counts(self) -> dict[str, int]:
+        """Items per section."""
+        return {s: self.db.execute(f'SELECT count(*) FROM "{s}"').fetchone()[0] for s in SECTIONS}
+
     def close(self) -> None:
         self.db.close()
 

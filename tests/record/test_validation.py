@@ -1,0 +1,81 @@
+"""Loading fails with file, line, field and the offending value: one malformed fixture per failure mode."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from csto.record import Record, RecordError
+from csto.record.load import load
+
+MALFORMED = Path(__file__).parents[1] / "fixtures" / "malformed"
+CASES = sorted(MALFORMED.glob("*.yaml"))
+
+
+def expectations(path: Path) -> dict[str, str]:
+    found = dict(re.findall(r"^# expect-(\w+): (.*)$", path.read_text(), flags=re.M))
+    assert {"line", "field", "problem"} <= found.keys(), f"{path.name} lacks expect- headers"
+    return found
+
+
+def test_every_failure_mode_has_a_fixture():
+    names = {p.stem for p in CASES}
+    assert {"unknown-source", "unknown-state", "malformed-date", "impossible-date", "overlapping-status",
+            "missing-source", "duplicate-key", "duplicate-id"} <= names
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
+def test_malformed_fixture_is_rejected_with_file_line_and_field(case, fixture_dir):
+    expected = expectations(case)
+    shutil.copy(case, fixture_dir / "zz_case.yaml")
+    with pytest.raises(RecordError) as info:
+        load(fixture_dir)
+    err = info.value
+    errors = getattr(err, "errors", [err])
+    assert len(errors) == 1, [str(e) for e in errors]
+    assert err.file.endswith("zz_case.yaml")
+    assert err.line == int(expected["line"])
+    assert err.field == expected["field"]
+    assert expected["problem"] in err.problem
+    assert f"zz_case.yaml:{expected['line']}: {expected['field']}: " in str(err)
+
+
+def test_offending_value_is_named(fixture_dir):
+    shutil.copy(MALFORMED / "unknown-state.yaml", fixture_dir / "zz.yaml")
+    with pytest.raises(RecordError, match=r"unknown state \(got 'XKX'\)"):
+        load(fixture_dir)
+
+
+def test_nothing_is_compiled_from_a_bad_record(fixture_dir, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CSTO_CACHE", str(cache))
+    shutil.copy(MALFORMED / "impossible-date.yaml", fixture_dir / "zz.yaml")
+    with pytest.raises(RecordError):
+        Record.open(fixture_dir)
+    assert not cache.exists() or not any(cache.iterdir())
+
+
+def test_all_item_errors_are_reported_together(fixture_dir):
+    shutil.copy(MALFORMED / "impossible-date.yaml", fixture_dir / "y1.yaml")
+    shutil.copy(MALFORMED / "malformed-date.yaml", fixture_dir / "y2.yaml")
+    with pytest.raises(RecordError) as info:
+        load(fixture_dir)
+    assert len(info.value.errors) == 2
+    assert "y1.yaml:8" in str(info.value) and "y2.yaml:5" in str(info.value)
+
+
+def test_cross_references_are_checked_only_once_items_are_valid(fixture_dir):
+    # an unknown source next to a malformed item: the item error comes first, alone
+    shutil.copy(MALFORMED / "unknown-source.yaml", fixture_dir / "y1.yaml")
+    shutil.copy(MALFORMED / "malformed-date.yaml", fixture_dir / "y2.yaml")
+    with pytest.raises(RecordError) as info:
+        load(fixture_dir)
+    assert [e.field for e in info.value.errors] == ["events[0].date"]
+
+
+def test_missing_directory_is_a_record_error(tmp_path):
+    with pytest.raises(RecordError, match="no such directory"):
+        load(tmp_path / "absent")
