@@ -17,6 +17,9 @@ app = typer.Typer(
 
 _record.register(app)
 # Each layer's commands register here, one line each (keep this list flat):
+from . import treaty as _treaty; _treaty.register(app)  # noqa: E402,E702
+from . import sim as _sim; _sim.register(app)  # noqa: E402,E702
+from . import sweep as _sweep; _sweep.register(app)  # noqa: E402,E702
 
 
 def main() -> None:

@@ -1,0 +1,48 @@
+"""Peak memory of a long run, measured in a fresh process.
+
+``python benchmarks/memory.py SCENARIO RUNS [SEED]`` runs ``csto.sim.montecarlo.run``
+(the summary in flat memory, chunk by chunk) on one core and prints one JSON line:
+the peak resident set size of the process (``ru_maxrss``) after imports and at the
+end, in MB, and the replications per second of the run.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import json  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def main(argv: list[str]) -> dict:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from benchmarks.inputs import load_input
+    from csto.sim import montecarlo
+
+    scenario, runs = argv[0], int(argv[1])
+    seed = int(argv[2]) if len(argv) > 2 else 1
+    model = load_input(scenario)
+    montecarlo.run(model, montecarlo.BLOCK, seed)  # warm up: every import and first allocation done
+    before = peak_mb()
+    start = time.perf_counter()
+    summary = montecarlo.run(model, runs, seed)
+    seconds = time.perf_counter() - start
+    return {"scenario": scenario, "runs": runs, "seed": seed, "chunk": montecarlo.DEFAULT_CHUNK,
+            "peak_rss_mb_after_imports": round(before, 1), "peak_rss_mb": round(peak_mb(), 1),
+            "seconds": round(seconds, 2), "reps_per_second": round(runs / seconds),
+            "p_troops": summary["outcomes"]["troops"]}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1:])))

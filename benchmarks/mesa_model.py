@@ -1,0 +1,168 @@
+"""The crisis model of :mod:`csto.sim.model`, written as a Mesa 3 agent-based model.
+
+One replication is one :class:`mesa.Model` (as ``mesa.batch_run`` does it): the member
+states are :class:`mesa.Agent` objects, and each ``step()`` is one phase of the
+crisis: the request, the consultations (every state forms its stance), the Council
+session (the voters vote, the Council decides), force generation and transport (the
+contributors fly in), the operation and withdrawal. Time is carried in days as a
+model attribute, since the story's durations are continuous. Randomness comes in
+explicitly (``rng=``, a :class:`numpy.random.Generator`, as Mesa 3 asks); the scalar
+draws use the model's seeded :class:`random.Random` (``self.random``), which Mesa
+derives from it. The story is the one in the docstring of :mod:`csto.sim.model`; this
+engine agrees with :func:`csto.sim.montecarlo.simulate` in distribution, not number
+for number.
+
+Usage: ``simulate(model, runs, seed) -> csto.sim.Outcomes``.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+
+import mesa
+import numpy as np
+
+from csto.sim.model import OUTCOMES, TROOPS, CrisisModel
+
+try:  # run as a script from benchmarks/ or imported as benchmarks.mesa_model
+    from .simpy_model import row, tables, to_outcomes
+except ImportError:  # pragma: no cover
+    from simpy_model import row, tables, to_outcomes
+
+NOTHING, STATEMENT, MISSION, ASSISTANCE = (OUTCOMES.index(k) for k in ("nothing", "statement", "mission", "assistance"))
+NAN = math.nan
+
+
+class MemberState(mesa.Agent):
+    """A CSTO member state: its stance, its vote, its contingent."""
+
+    def __init__(self, model: "CrisisSimulation", index: int):
+        super().__init__(model)
+        self.index = index
+        self.z = NAN
+        self.accept = 0
+        self.vote = None
+        self.arrival = NAN
+
+    def form_stance(self) -> None:
+        t, m = self.model.t, self.model.crisis
+        self.z = t["mean"][self.index] + m.stance_sd * self.random.gauss(0.0, 1.0)
+        self.accept = bisect_left(t["cutpoints"], self.z)
+
+    def cast_vote(self) -> None:
+        if self.accept >= self.model.crisis.ceiling:
+            self.vote = "accept"
+        elif self.random.random() < self.model.t["aside"][self.index]:
+            self.vote = "aside"
+        else:
+            self.vote = "block"
+
+    def fly_in(self) -> None:
+        self.arrival = self.model.mobilised + self.model.t["transit"][self.index]
+
+
+class CrisisSimulation(mesa.Model):
+    """One crisis, phase by phase: ``step()`` advances it one phase until ``running`` is False."""
+
+    PHASES = ("request", "consultations", "session", "deployment", "operation")
+
+    def __init__(self, crisis: CrisisModel, t: dict, rng: np.random.Generator):
+        super().__init__(rng=rng)
+        self.crisis, self.t = crisis, t
+        self.phase = 0
+        self.day = 0.0
+        self.outcome = NOTHING
+        self.requested = False
+        self.decision = self.first_troops = self.withdrawn = self.mobilised = NAN
+        self.personnel = [0] * crisis.n
+        self.cost = [0.0] * crisis.n
+        self.blocker = -1
+        self.contributors: list[MemberState] = []
+        self.members = [MemberState(self, i) for i in range(crisis.n)]
+        self.voters = self.agents.select(lambda a: a.index in t["voter_set"])
+
+    def lognormal(self, median: float, sigma: float) -> float:
+        return self.random.lognormvariate(math.log(median), sigma)
+
+    def step(self) -> None:
+        getattr(self, self.PHASES[self.phase])()
+        self.phase += 1
+
+    def stop(self, outcome: int) -> None:
+        self.outcome = outcome
+        self.running = False
+
+    def request(self) -> None:
+        m = self.crisis
+        if not self.random.random() < m.p_request:
+            self.stop(STATEMENT if self.random.random() < m.p_statement_unrequested else NOTHING)
+            return
+        self.requested = True  # day 0: the request
+
+    def consultations(self) -> None:
+        m = self.crisis
+        self.day += self.lognormal(m.consult_median, m.consult_sigma)
+        self.agents.do("form_stance")
+
+    def session(self) -> None:
+        m = self.crisis
+        self.day += self.lognormal(m.session_median, m.session_sigma)
+        self.decision = self.day
+        self.voters.do("cast_vote")
+        blockers = [a for a in self.voters if a.vote == "block"]
+        level = max(min([m.ceiling] + [a.accept for a in blockers]), m.floor)
+        if level < m.ceiling and blockers:
+            self.blocker = min(blockers, key=lambda a: a.z).index
+        if level == TROOPS:
+            self.contributors = [a for a in self.voters
+                                 if a.accept == TROOPS and self.t["contingent"][a.index] > 0]
+            if self.contributors:
+                return
+            level = ASSISTANCE
+        share = self.t["share"]
+        if level == MISSION:
+            self.cost = [m.cost_mission * s for s in share]
+        elif level == ASSISTANCE:
+            self.cost = [m.cost_assistance * s for s in share]
+        self.stop(level)
+
+    def deployment(self) -> None:
+        m = self.crisis
+        self.mobilised = self.day + self.lognormal(m.mobilise_median, m.mobilise_sigma)
+        for a in self.contributors:
+            a.fly_in()
+        self.day = self.first_troops = min(a.arrival for a in self.contributors)
+
+    def operation(self) -> None:
+        m, t = self.crisis, self.t
+        flights = t["flights"]
+        buildup = sum(flights[a.index] for a in self.contributors) / m.flights_per_day
+        operation = self.lognormal(m.operation_median, m.operation_sigma)
+        self.day = self.withdrawn = self.day + operation + buildup
+        own = [0.0] * m.n
+        for a in self.contributors:
+            i = a.index
+            self.personnel[i] = t["contingent"][i]
+            own[i] = t["contingent"][i] * (operation + buildup) * m.cost_person_day + 2 * flights[i] * m.cost_flight
+        if m.cost_rule == "budget":
+            total = sum(own)
+            self.cost = [total * s for s in t["share"]]
+        else:
+            self.cost = own
+        self.stop(TROOPS)
+
+
+def simulate(model: CrisisModel, runs: int, seed: int):
+    """Run ``runs`` replications, one Mesa model each, from ``seed``; returns ``csto.sim.Outcomes``."""
+    rng = np.random.default_rng(seed)
+    t = tables(model)
+    t["voter_set"] = frozenset(t["voters"])
+    rows = []
+    for _ in range(runs):
+        sim = CrisisSimulation(model, t, rng)
+        sim.run_model()
+        # Mesa keeps a per-model id counter in a class-level dict; drop it so 10^5 models do not pile up
+        mesa.Agent._ids.pop(sim, None)
+        rows.append(row(sim))
+    return to_outcomes(model, rows)

@@ -1,0 +1,112 @@
+"""``csto sweep``: every scenario at every point of a parameter grid, locally or on a Ray cluster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..sim import compile, load_params
+from ..sim.backends import BACKENDS, GRID_FIELDS, sweep
+from ..sim.montecarlo import check_args
+from .common import DataOpt, Format, FormatOpt, UserError, console, emit_json, err_console, handles_errors, open_record, table
+
+PROGRESS_FROM = 200_000  # replications in all; below this a sweep takes about a second
+SHOWN = ("p_troops", "most_likely", "decision_p50", "first_troops_p50", "peak_personnel_p50", "cost_mean_total")
+
+
+def parse_value(text: str) -> Any:
+    """A grid value as typed: a whole number, a number, true/false, or a word (an outcome name)."""
+    low = text.strip().lower()
+    if low in ("true", "false"):
+        return low == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text.strip()
+
+
+def parse_grid(specs: list[str]) -> dict[str, list[Any]]:
+    """``["p_request=0.5,0.9", "ceiling=mission,troops"]`` -> ``{"p_request": [0.5, 0.9], ...}``."""
+    grid: dict[str, list[Any]] = {}
+    for spec in specs:
+        name, sep, values = spec.partition("=")
+        name = name.strip()
+        if not sep or not name or not values.strip():
+            raise UserError(f"--grid: expected FIELD=VALUE[,VALUE...], got {spec!r}")
+        if name not in GRID_FIELDS:
+            raise UserError(f"--grid: unknown field {name!r}; expected one of {', '.join(GRID_FIELDS)}")
+        if name in grid:
+            raise UserError(f"--grid: {name} given twice")
+        grid[name] = [parse_value(v) for v in values.split(",")]
+    return grid
+
+
+def scenario_files(paths: list[Path]) -> list[Path]:
+    """The scenario files named, a directory standing for every ``*.yaml`` in it."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.yaml"))
+            if not found:
+                raise UserError(f"{path}: no scenario files (*.yaml) in this directory")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such scenario file")
+    return files
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("sweep")
+    @handles_errors
+    def sweep_command(
+        scenarios: Annotated[list[Path], typer.Argument(help="scenario YAML files, or directories of them")],
+        grid: Annotated[list[str] | None, typer.Option(
+            "--grid", "-g", help="FIELD=V1,V2,...: a compiled-model field and the values to try (repeatable)")] = None,
+        runs: Annotated[int, typer.Option("--runs", "-n", help="replications per cell")] = 10_000,
+        seed: Annotated[int, typer.Option("--seed", "-s", help="random seed (>= 0), the same for every cell")] = 0,
+        backend: Annotated[str, typer.Option("--backend", "-b", help=f"where to run: {' or '.join(BACKENDS)}")] = "local",
+        ray_address: Annotated[str | None, typer.Option(
+            "--ray-address", help="Ray cluster to join (default: $RAY_ADDRESS, else a local instance)")] = None,
+        format: FormatOpt = Format.table,
+        data: DataOpt = None,
+    ) -> None:
+        """Run scenarios over a parameter grid: one row per scenario and grid point (same numbers on any backend)."""
+        check_args(runs, seed)
+        if backend not in BACKENDS:
+            raise UserError(f"--backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
+        if ray_address and backend != "ray":
+            raise UserError("--ray-address: only with --backend ray")
+        points = parse_grid(grid or [])
+        record = open_record(data)
+        params = load_params(Path(record.data_dir) / "sim" if record.data_dir else None,
+                             known_sources={s.id for s in record.sources()})
+        models = [compile(path, record, params) for path in scenario_files(scenarios)]
+        options = {"address": ray_address} if ray_address else {}
+        cells = len(models)
+        for values in points.values():
+            cells *= len(values)
+        try:
+            if cells * runs >= PROGRESS_FROM and format == Format.table:
+                columns = (TextColumn(f"sweeping ({backend})"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+                with Progress(*columns, console=err_console, transient=True) as bar:
+                    task = bar.add_task("runs", total=cells * runs)
+                    rows = sweep(models, points, runs, seed, backend,
+                                 progress=lambda k: bar.advance(task, k), **options)
+            else:
+                rows = sweep(models, points, runs, seed, backend, **options)
+        except RuntimeError as exc:  # Ray missing or unreachable: not the user's input, but no traceback
+            err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        if format == Format.json:
+            emit_json({"runs": runs, "seed": seed, "backend": backend, "grid": points, "rows": rows})
+            return
+        columns = ["scenario", *points, *SHOWN]
+        console.print(table(f"Sweep: {len(rows)} cells x {runs:,} runs, seed {seed} ({backend})", columns,
+                            [[row[c] for c in columns] for row in rows]))

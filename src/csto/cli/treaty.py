@@ -1,0 +1,124 @@
+"""Commands over the treaty as rules: obligations for a scenario, one article, the articles in force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..treaty import Article, law_for, load_overlay, load_scenario, obligations as assess
+from .common import DataOpt, Format, FormatOpt, console, day, emit_json, handles_errors, open_record, table
+
+OnOpt = Annotated[str | None, typer.Option("--on", help="apply the law in force on this date, YYYY-MM-DD")]
+
+
+def obligations(
+    scenario: Annotated[Path, typer.Argument(help="a scenario file, e.g. scenarios/armenia-2022-09.yaml")],
+    on: Annotated[str | None, typer.Option("--on", help="apply the law and membership of this date (default: the event's)")] = None,
+    overlay: Annotated[Path | None, typer.Option("--overlay", help="a what-if overlay file (data/treaty/overlays/)")] = None,
+    brief: Annotated[bool, typer.Option("--brief", help="omit the trace")] = False,
+    format: FormatOpt = Format.table, data: DataOpt = None,
+) -> None:
+    """What the Treaty and the Charter require for an event: obligations, flags and a trace."""
+    record = open_record(data)
+    law = law_for(record)
+    event = load_scenario(scenario, record, law)
+    what_if = load_overlay(overlay) if overlay else None
+    answer = assess(event, record, day(on, "--on"), what_if, law)
+    if format is Format.json:
+        return emit_json(answer.as_dict())
+    head = f"{event.id}: {event.title or event.kind} (law as of {answer.on}"
+    console.print(f"[bold]{head}{f', overlay {answer.overlay}' if answer.overlay else ''})[/bold]", highlight=False)
+    console.print(f"members: {', '.join(answer.members) or 'none'}", highlight=False)
+    labels = law_for(record).flags if not what_if else what_if.apply(law).flags
+    for f in answer.flags:
+        console.print(f"[bold]flag[/bold] {f}: {labels[f].title}", highlight=False)
+    for o in answer.obligations:
+        b = o.basis
+        console.print(f"\n[bold]\\[{o.status}][/bold] {o.id}  ({b['citation']}, {b['version']} version)", highlight=False)
+        how = ", ".join(x for x in (o.timing, o.organ and f"through the {o.organ['name']}",
+                                    o.decision_rule and f"by {o.decision_rule['id']}") if x)
+        console.print(f"  {', '.join(o.owed_by)} -> {', '.join(o.owed_to)}: {o.action}" + (f", {how}" if how else ""),
+                      highlight=False, markup=False)
+        console.print(f"  {o.description}", highlight=False, markup=False, soft_wrap=True)
+        for c in o.conditions:
+            console.print(f"  condition: {c['text']}: {'met' if c['met'] else 'NOT met'} ({c['why']})",
+                          highlight=False, markup=False)
+        if o.contested_by:
+            console.print(f"  contested by: {', '.join(o.contested_by)}", highlight=False, markup=False)
+        if o.not_participating:
+            console.print(f"  participation frozen: {', '.join(o.not_participating)}", highlight=False, markup=False)
+    if answer.decision:
+        d = answer.decision
+        console.print(f"\n[bold]decision[/bold]: {d['organ']['name']} by {d['rule']['id']} "
+                      f"({d['obligation']}, {d['status']})", highlight=False)
+    if not brief:
+        console.print("\n[bold]trace[/bold]")
+        for line in answer.trace:
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def _article_json(a: Article, versions) -> dict:
+    return {"id": a.id, "instrument": a.instrument, "number": a.number, "number_verified": a.number_verified,
+            "citation": a.citation, "title": a.title, "note": a.note,
+            "versions": [v.model_dump(mode="json", by_alias=True, exclude_none=True) for v in versions]}
+
+
+def article(
+    article_id: Annotated[str, typer.Argument(metavar="ID", help="an article id, e.g. cst-4 (see `csto articles`)")],
+    on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None,
+) -> None:
+    """One article: every version (or the one in force on --on), its text, sources and effects."""
+    law = law_for(open_record(data))
+    a = law.article(article_id)
+    when = day(on, "--on")
+    versions = [v for v in a.versions if when is None or v.covers(when)]
+    if format is Format.json:
+        return emit_json(_article_json(a, versions))
+    console.print(f"[bold]{a.id}[/bold]  {a.citation}: {a.title}", highlight=False)
+    if not a.number_verified:
+        console.print("(article number not verified against a text held here)")
+    if not versions:
+        console.print(f"no version in force on {when}")
+    for v in versions:
+        basis = "" if v.from_basis == "entry-into-force" else f" (applied from {v.from_basis})"
+        console.print(f"\n[bold]version {v.label}[/bold], in force {v.period}{basis}", highlight=False)
+        for c in v.clauses:
+            console.print(f'  "{c.text.strip()}"', highlight=False, markup=False, soft_wrap=True)
+            console.print(f"    [{c.kind}; {c.source or '-'}{', ' + c.passage if c.passage else ''}]",
+                          highlight=False, markup=False)
+        for e in v.effects:
+            console.print(f"  effect {e.id}: {e.party} -> {e.action} -> {e.owed_to}"
+                          + (f", {e.timing}" if e.timing else "") + (f", via {e.organ}" if e.organ else ""),
+                          highlight=False, markup=False)
+        if v.decision_rule:
+            console.print(f"  decision rule: {v.decision_rule.id}: {v.decision_rule.text}", highlight=False)
+        if v.note:
+            console.print(f"  note: {' '.join(v.note.split())}", highlight=False, soft_wrap=True)
+    if a.note:
+        console.print(f"\nnote: {' '.join(a.note.split())}", highlight=False, soft_wrap=True)
+
+
+def articles(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """The articles this model holds, with the version in force on --on (default: every version)."""
+    law = law_for(open_record(data))
+    when = day(on, "--on")
+    pairs = [(a, v) for a in law.articles.values() for v in a.versions if when is None or v.covers(when)]
+    if format is Format.json:
+        return emit_json([{"id": a.id, "citation": a.citation, "title": a.title, "version": v.label,
+                           "from": v.start, "to": v.end, "from_basis": v.from_basis,
+                           "text": sorted({c.kind for c in v.clauses}),
+                           "sources": sorted({c.source for c in v.clauses if c.source})} for a, v in pairs])
+    console.print(table(f"articles in force on {when}" if when else "articles (every version)",
+                        ["id", "citation", "title", "version", "in force", "text", "sources"],
+                        [[a.id, a.citation, a.title, v.label, v.period, "/".join(sorted({c.kind for c in v.clauses})),
+                          ", ".join(sorted({c.source for c in v.clauses if c.source}))] for a, v in pairs]))
+
+
+COMMANDS = [obligations, article, articles]
+
+
+def register(app: typer.Typer) -> None:
+    for command in COMMANDS:
+        app.command(command.__name__)(handles_errors(command))

@@ -1,0 +1,17 @@
+"""Crisis simulation: the member decision model, the crisis process, and a vectorised Monte Carlo.
+
+The flow: ``compile(scenario, record, params) -> CrisisModel`` (plain numbers; :mod:`csto.sim.model`
+documents how one replication is sampled), then :func:`run` (flat memory, a summary) or
+:func:`simulate` (every replication) and :func:`summarize` from :mod:`csto.sim.montecarlo`.
+"""
+
+from .compile import Settings, compile, situation_from
+from .decisions import FACTORS, Situation
+from .model import OUTCOMES, TROOPS, CrisisModel, ModelError
+from .montecarlo import BLOCK, Outcomes, SimulationError, block_streams, run, sample_block, simulate, summarize
+from .params import Params
+from .params import load as load_params
+
+__all__ = ["BLOCK", "FACTORS", "OUTCOMES", "TROOPS", "CrisisModel", "ModelError", "Outcomes", "Params",
+           "Settings", "SimulationError", "Situation", "block_streams", "compile", "load_params", "run",
+           "sample_block", "simulate", "situation_from", "summarize"]

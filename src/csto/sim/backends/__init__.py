@@ -1,0 +1,127 @@
+"""Where the Monte Carlo runs: this process (``local``) or a Ray cluster (``ray``); and sweeps over both.
+
+A backend only decides where blocks of replications are sampled; the numbers are
+those of :mod:`csto.sim.montecarlo` (same seed, same ``SeedSequence`` children, same
+results, however the work is split). :func:`sweep` runs every scenario at every point
+of a parameter grid and returns one tidy row per (scenario, grid point).
+
+Every cell of a sweep uses the same ``seed`` (common random numbers): differences
+between grid points are the parameters' doing, not sampling noise, and any cell can be
+reproduced alone with ``csto.sim.run(model, runs, seed)`` on the same model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from typing import Any, Callable, Iterable, Mapping
+
+import numpy as np
+
+from ..model import OUTCOMES, CrisisModel, ModelError
+from ..montecarlo import check_args
+from . import local
+
+BACKENDS = ("local", "ray")
+#: Fields of a CrisisModel a grid may set (everything that is a number, a rule or a per-state array).
+GRID_FIELDS = tuple(f.name for f in dataclasses.fields(CrisisModel)
+                    if f.name not in ("scenario", "date", "states", "factors", "notes", "formation"))
+_PER_STATE = ("stance_mean", "voting", "p_stand_aside", "contingent", "distance_km", "budget_share")
+
+
+class SweepError(ValueError):
+    """A bad sweep request: an unknown backend, grid field or value (named in the message)."""
+
+
+def backend_module(name: str):
+    """The module implementing backend ``name`` (imported lazily: Ray is an optional extra)."""
+    if name == "local":
+        return local
+    if name == "ray":
+        from . import ray_backend
+        return ray_backend
+    raise SweepError(f"backend: expected one of {', '.join(BACKENDS)}, got {name!r}")
+
+
+def grid_points(grid: Mapping[str, Iterable[Any]] | None) -> list[dict[str, Any]]:
+    """The cartesian product of ``grid`` (field -> values), in the grid's key order; ``[{}]`` for none."""
+    if not grid:
+        return [{}]
+    names = list(grid)
+    values = []
+    for name in names:
+        if name not in GRID_FIELDS:
+            raise SweepError(f"grid: unknown field {name!r}; expected one of {', '.join(GRID_FIELDS)}")
+        options = list(grid[name]) if not isinstance(grid[name], (str, bytes)) else [grid[name]]
+        if not options:
+            raise SweepError(f"grid: {name}: expected at least one value")
+        values.append(options)
+    return [dict(zip(names, combo)) for combo in itertools.product(*values)]
+
+
+def apply(model: CrisisModel, point: Mapping[str, Any]) -> CrisisModel:
+    """``model`` with the grid point's fields replaced (validated again by CrisisModel).
+
+    A single number for a per-state field applies to every state; ``floor`` and
+    ``ceiling`` accept outcome names (``"mission"``) as well as codes.
+    """
+    changes = {}
+    for name, value in point.items():
+        if name in ("floor", "ceiling") and isinstance(value, str):
+            if value not in OUTCOMES:
+                raise SweepError(f"grid: {name}: expected one of {', '.join(OUTCOMES)}, got {value!r}")
+            value = OUTCOMES.index(value)
+        elif name in _PER_STATE and np.ndim(value) == 0:
+            value = np.full(model.n, value)
+        changes[name] = value
+    try:
+        return dataclasses.replace(model, **changes)
+    except ModelError as exc:
+        raise SweepError(f"grid point {dict(point)}: {exc}") from None
+
+
+def tidy(summary: dict) -> dict[str, Any]:
+    """The scalar figures of a summary as one flat row (per-state breakdowns summed or left out)."""
+    # "p_requested", not "p_request": that name is the model's field, and may be a grid column
+    row: dict[str, Any] = {"runs": summary["runs"], "p_requested": summary["p_request"]}
+    row.update({f"p_{name}": p for name, p in summary["outcomes"].items()})
+    row["most_likely"] = summary["most_likely"]
+    for key, short in (("days_to_decision", "decision"), ("days_to_first_troops", "first_troops"),
+                       ("days_to_withdrawal", "withdrawal"), ("peak_personnel", "peak_personnel")):
+        for stat, value in summary[key].items():
+            if stat != "n":
+                row[f"{short}_{stat}"] = value
+    row["cost_mean_total"] = round(sum(c["mean"] for c in summary["cost_by_state"].values()), 1)
+    row["most_often_blocks"] = summary["most_often_blocks"]
+    return row
+
+
+def sweep(scenarios: Iterable[CrisisModel], grid: Mapping[str, Iterable[Any]] | None = None,
+          runs: int = 10_000, seed: int = 0, backend: str = "local",
+          progress: Callable[[int], None] | None = None, **options: Any) -> list[dict[str, Any]]:
+    """Run every scenario at every grid point; one tidy row per cell, scenarios outermost.
+
+    ``scenarios`` are compiled models (:class:`~csto.sim.model.CrisisModel`); ``grid``
+    maps model fields to the values to try (see :func:`apply`). ``options`` go to the
+    backend (for Ray: ``address``, ``num_cpus``, ``blocks_per_task``, ``max_in_flight``,
+    ``runtime_env``). The rows are identical whichever backend ran them.
+    """
+    module = backend_module(backend)
+    check_args(runs, seed)
+    models = list(scenarios)
+    for m in models:
+        if not isinstance(m, CrisisModel):
+            raise SweepError(f"scenarios: expected compiled CrisisModel objects, got {type(m).__name__}")
+    points = grid_points(grid)
+    cells, keys = [], []
+    for model in models:
+        for point in points:
+            cells.append((apply(model, point), runs, seed))
+            keys.append({"scenario": model.scenario, "date": model.date, **point})
+    summaries = module.summarize_runs(cells, progress=progress, **options)
+    rows = []
+    for key, summary in zip(keys, summaries):
+        figures = tidy(summary)
+        assert not set(key) & set(figures), "a grid column shadows a result column"
+        rows.append({**key, "seed": seed, **figures})
+    return rows

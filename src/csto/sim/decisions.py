@@ -1,0 +1,135 @@
+"""The member decision model: each member's stance toward acting, from explicit factors.
+
+For every member state ``i`` on the event's date the compiler computes these factors (each a plain
+number; docs/simulation.md gives the table with sources):
+
+``treaty_basis``
+    The strength (0..1) of the strongest obligation the treaty engine found (its actions, mapped by
+    ``data/sim/basis.yaml``), less the penalty of each flag on the Assessment. The same for every member.
+``ties_target`` / ``ties_perpetrator``
+    Relations (-1..1) between ``i`` and the target / the perpetrator on the date (``relations.yaml``).
+``perpetrator_member``
+    1 when the perpetrator is itself a member (and ``i`` is not it).
+``is_perpetrator``
+    1 for the perpetrator itself, when it is a member.
+``regime_security``
+    1 when the event threatens the incumbent government (kinds listed in ``decision.yaml``).
+``competing_commitment`` / ``domestic_constraint``
+    0..1 from ``relations.yaml`` (a war elsewhere; opposition at home), dated.
+
+Frozen participation is not a factor but a status: such a member neither votes nor contributes.
+``stance_mean[i] = intercept + sum_f weight[f] * factor[f][i]`` (weights in ``decision.yaml``).
+No outcome is written for any case or pair of states: outcomes emerge from these numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .model import OUTCOMES
+from .params import Params
+
+FACTORS = ("treaty_basis", "ties_target", "ties_perpetrator", "perpetrator_member", "is_perpetrator",
+           "regime_security", "competing_commitment", "domestic_constraint")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the decision model needs to know about one event: the scenario and the treaty's reading of it.
+
+    Built from the treaty engine's Event and Assessment by :func:`csto.sim.compile`; tests may build one
+    directly. ``actions`` are the obligation actions the engine found (e.g. ``assistance-including-military``),
+    ``flags`` its flag ids, ``rule`` the decision rule in force (e.g. ``consensus``).
+    """
+
+    id: str
+    date: str
+    kind: str
+    target: str
+    perpetrator: str | None = None
+    requested: bool = True
+    request_date: str | None = None
+    actions: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    rule: str = "consensus"
+    articles: tuple[str, ...] = ()
+    trace: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The treaty basis as the decision model reads it."""
+
+    strength: float
+    ceiling: int
+    floor: int
+    action: str | None
+    penalties: dict[str, float]
+
+
+def treaty_basis(sit: Situation, params: Params) -> Basis:
+    """Strongest applicable obligation (by strength), less flag penalties, clipped to [0, 1]."""
+    table = params.basis.articles
+    found = [(table[a].strength, a) for a in sit.actions if a in table]
+    if found:
+        strength, action = max(found)
+        entry = table[action]
+    else:
+        action, entry = None, params.basis.no_article
+        strength = entry.strength
+    penalties = {f: params.basis.flags[f].penalty for f in sit.flags if f in params.basis.flags}
+    value = float(np.clip(strength - sum(penalties.values()), 0.0, 1.0))
+    return Basis(value, OUTCOMES.index(entry.ceiling), OUTCOMES.index(entry.floor), action, penalties)
+
+
+def relation(params: Params, a: str, b: str | None, day: str) -> float:
+    """How ``a`` stands toward ``b`` on ``day`` (0 when the record of relations says nothing)."""
+    if b is None or a == b:
+        return 0.0
+    values = [r.value for r in params.relations.relations if set(r.states) == {a, b} and r.valid_on(day)]
+    return max(values, key=abs) if values else 0.0
+
+
+def _state_fact(facts, state: str, day: str) -> float:
+    return float(min(1.0, sum(f.value for f in facts if f.state == state and f.valid_on(day))))
+
+
+def factors(sit: Situation, states: tuple[str, ...], params: Params, basis: Basis | None = None) -> dict[str, np.ndarray]:
+    """Each factor as one number per state (order of ``states``)."""
+    basis = basis or treaty_basis(sit, params)
+    day, perp = sit.date, sit.perpetrator
+    perp_member = perp in states
+    kinds = params.decision.regime_security_kinds.value
+    out = {
+        "treaty_basis": [basis.strength for _ in states],
+        "ties_target": [relation(params, s, sit.target, day) for s in states],
+        "ties_perpetrator": [relation(params, s, perp, day) for s in states],
+        "perpetrator_member": [1.0 if perp_member and s != perp else 0.0 for s in states],
+        "is_perpetrator": [1.0 if s == perp else 0.0 for s in states],
+        "regime_security": [1.0 if sit.kind in kinds else 0.0 for _ in states],
+        "competing_commitment": [_state_fact(params.relations.commitments, s, day) for s in states],
+        "domestic_constraint": [_state_fact(params.relations.domestic, s, day) for s in states],
+    }
+    return {k: np.array(v, dtype=float) for k, v in out.items()}
+
+
+def stance_means(fx: dict[str, np.ndarray], params: Params) -> np.ndarray:
+    """``intercept + sum(weight * factor)`` per state."""
+    w = params.decision.weights
+    total = np.full(len(next(iter(fx.values()))), w.intercept.value)
+    for name in FACTORS:
+        total = total + getattr(w, name).value * fx[name]
+    return total
+
+
+def explain(fx: dict[str, np.ndarray], states: tuple[str, ...], params: Params) -> dict[str, dict[str, float]]:
+    """Per state: each factor's contribution to its stance (weight x value), and the total."""
+    w = params.decision.weights
+    means = stance_means(fx, params)
+    out = {}
+    for i, s in enumerate(states):
+        parts = {name: round(getattr(w, name).value * float(fx[name][i]), 3) for name in FACTORS}
+        out[s] = {"intercept": w.intercept.value, **{k: v for k, v in parts.items() if v}, "stance": round(float(means[i]), 3)}
+    return out

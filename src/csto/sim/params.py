@@ -1,0 +1,314 @@
+"""The decision model's and the crisis process's parameters, read from ``data/sim/*.yaml``.
+
+Every parameter is written as ``{value, rationale, sources | assumption: true}``:
+a number in the model must say where it comes from, or say plainly that it is a
+modelling assumption and why it is set as it is. Dated facts (relations between
+states, competing commitments, domestic constraints) carry ``from``/``to`` like
+the record. Errors name the file, line and field (``csto.record.yamlio``).
+
+Overlays (what-ifs, the backtest's leave-one-out fits, a scenario's
+``simulation.overlay``) replace values by dotted path without editing the files:
+``{"weights.ties_perpetrator": -2.0}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..record.dates import first_day, last_day
+from ..record.model import DateText, SourceRef, StateCode
+from ..record.yamlio import LineDict, RecordError, RecordErrors, read
+
+FILES = ("decision", "basis", "relations", "process")
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class Param(_Base):
+    """One parameter: its value, why it is what it is, and its source (or the admission that it is assumed)."""
+
+    value: Any
+    rationale: str = Field(min_length=10)
+    sources: list[SourceRef] = []
+    assumption: bool = False
+
+    @model_validator(mode="after")
+    def _grounded(self):
+        if not self.sources and not self.assumption:
+            raise ValueError("every parameter needs sources, or assumption: true with a rationale")
+        return self
+
+
+class Number(Param):
+    value: float
+
+
+class Probability(Param):
+    value: float = Field(ge=0, le=1)
+
+
+class Duration(Param):
+    """A lognormal duration in days: its median and log-scale spread."""
+
+    class Value(_Base):
+        median: float = Field(gt=0)
+        sigma: float = Field(ge=0)
+
+    value: Value
+
+
+class Dated(_Base):
+    """A fact about one state or a pair of states, in force from ``from`` to ``to``."""
+
+    value: float
+    start: DateText = Field(alias="from")
+    end: DateText | None = Field(default=None, alias="to")
+    rationale: str = Field(min_length=10)
+    sources: list[SourceRef] = Field(min_length=1)
+
+    def valid_on(self, day: str) -> bool:
+        return first_day(self.start) <= first_day(day) and (self.end is None or last_day(self.end) >= first_day(day))
+
+
+class Relation(Dated):
+    """How one state stands toward another: +1 close ally .. -1 adversary (symmetric)."""
+
+    states: list[StateCode] = Field(min_length=2, max_length=2)
+    value: float = Field(ge=-1, le=1)
+    what: str
+
+
+class StateFact(Dated):
+    state: StateCode
+    value: float = Field(ge=0, le=1)
+    what: str
+
+
+class Weights(_Base):
+    intercept: Number
+    treaty_basis: Number
+    ties_target: Number
+    ties_perpetrator: Number
+    perpetrator_member: Number
+    is_perpetrator: Number
+    regime_security: Number
+    competing_commitment: Number
+    domestic_constraint: Number
+
+
+class Cutpoints(Param):
+    value: list[float] = Field(min_length=5, max_length=5)
+
+    @model_validator(mode="after")
+    def _increasing(self):
+        if any(b <= a for a, b in zip(self.value, self.value[1:])):
+            raise ValueError(f"cutpoints must increase, got {self.value}")
+        return self
+
+
+class Kinds(Param):
+    value: list[str]
+
+
+class Decision(_Base):
+    weights: Weights
+    stance_sd: Number
+    cutpoints: Cutpoints
+    p_stand_aside: Probability
+    p_request_unprompted: Probability
+    p_statement_unrequested: Probability
+    regime_security_kinds: Kinds
+
+
+class ArticleBasis(_Base):
+    """What an article, when the treaty engine finds it applies, gives the decision model."""
+
+    strength: float = Field(ge=0, le=1)
+    ceiling: str
+    floor: str
+    rationale: str = Field(min_length=10)
+    sources: list[SourceRef] = Field(min_length=1)
+
+
+class FlagBasis(_Base):
+    penalty: float = Field(ge=0)
+    rationale: str = Field(min_length=10)
+    sources: list[SourceRef] = []
+    assumption: bool = False
+
+
+class Basis(_Base):
+    articles: dict[str, ArticleBasis]
+    flags: dict[str, FlagBasis]
+    no_article: ArticleBasis
+    standing_aside_rules: Kinds
+
+
+class Relations(_Base):
+    relations: list[Relation] = []
+    commitments: list[StateFact] = []
+    domestic: list[StateFact] = []
+
+
+class Formations(Param):
+    """Event kind -> formation kinds to draw from, first available first (``default`` for the rest)."""
+
+    value: dict[str, list[str]]
+
+
+class Fractions(Param):
+    """Formation kind -> share in [0, 1] (``default`` for kinds not listed)."""
+
+    value: dict[str, Annotated[float, Field(ge=0, le=1)]]
+
+
+class Capitals(Param):
+    value: dict[StateCode, list[float]]
+
+
+class Process(_Base):
+    consult: Duration
+    session: Duration
+    mobilise: Duration
+    operation: Duration
+    air_speed_kmh: Number
+    pax_per_flight: Number
+    flights_per_day: Number
+    formations: Formations
+    deploy_fraction: Fractions
+    strengths: Param
+    contribution_split: Param
+    cost_person_day: Number
+    cost_flight: Number
+    cost_mission: Number
+    cost_assistance: Number
+    cost_rule: Param
+    capitals: Capitals
+
+
+_MODELS = {"decision": Decision, "basis": Basis, "relations": Relations, "process": Process}
+
+
+@dataclass(frozen=True)
+class Params:
+    """All of ``data/sim/``: one attribute per file, plus where each came from."""
+
+    decision: Decision
+    basis: Basis
+    relations: Relations
+    process: Process
+    files: dict[str, str]
+
+    def with_overlay(self, overlay: dict[str, Any] | None) -> "Params":
+        """A copy with values replaced by dotted path (``"weights.treaty_basis": 2.0``: the file is found by key)."""
+        if not overlay:
+            return self
+        parts = {name: getattr(self, name).model_dump(by_alias=True) for name in _MODELS}
+        for path, value in overlay.items():
+            keys = str(path).split(".")
+            home = keys[0] if keys[0] in _MODELS else next((f for f in _MODELS if keys[0] in parts[f]), None)
+            if home is None:
+                raise RecordError("overlay", None, str(path), "no such parameter")
+            node, keys = parts[home], keys[1:] if keys[0] == home else keys
+            for k in keys[:-1]:
+                node = _step(node, k, path)
+            leaf = keys[-1]
+            if isinstance(node, dict) and leaf not in node and isinstance(node.get("value"), dict):
+                node = node["value"]  # "consult.median" means consult.value.median
+            if not isinstance(node, dict) or leaf not in node:
+                raise RecordError("overlay", None, str(path), "no such parameter")
+            if isinstance(node[leaf], dict) and "value" in node[leaf] and not isinstance(value, dict):
+                node[leaf] = {**node[leaf], "value": value}
+            else:
+                node[leaf] = value
+        try:
+            built = {name: _MODELS[name].model_validate(parts[name]) for name in _MODELS}
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise RecordError("overlay", None, ".".join(map(str, err["loc"])), err["msg"], err.get("input")) from None
+        return Params(**built, files=self.files)
+
+
+def _step(node: object, key: str, path: str) -> dict:
+    if isinstance(node, dict) and key not in node and isinstance(node.get("value"), dict):
+        node = node["value"]
+    if not isinstance(node, dict) or key not in node:
+        raise RecordError("overlay", None, str(path), "no such parameter")
+    return node[key]
+
+
+def _errors(path: Path, raw: LineDict, exc: ValidationError) -> list[RecordError]:
+    out = []
+    for err in exc.errors():
+        node, line = raw, raw.line
+        for part in err["loc"]:
+            if isinstance(node, LineDict) and part in node:
+                line, node = node.line_of(part), node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+                line = getattr(node, "line", line)
+            else:
+                break
+        value = err.get("input")
+        value = None if isinstance(value, (dict, list)) else value
+        out.append(RecordError(path, line, ".".join(map(str, err["loc"])) or "(file)",
+                               err["msg"].removeprefix("Value error, "), value))
+    return out
+
+
+def default_params_dir() -> Path:
+    from ..record import default_data_dir
+
+    return default_data_dir() / "sim"
+
+
+def load(directory: str | Path | None = None, known_sources: set[str] | None = None) -> Params:
+    """Read and validate ``data/sim/`` (all files, all errors at once); check source ids if given."""
+    directory = Path(directory) if directory else default_params_dir()
+    built, errors, files = {}, [], {}
+    for name in FILES:
+        path = directory / f"{name}.yaml"
+        files[name] = str(path)
+        try:
+            raw = read(path)
+        except RecordError as exc:
+            errors.append(exc)
+            continue
+        if not isinstance(raw, LineDict):
+            errors.append(RecordError(path, 1, "(file)", "expected a mapping"))
+            continue
+        try:
+            built[name] = _MODELS[name].model_validate(raw)
+        except ValidationError as exc:
+            errors.extend(_errors(path, raw, exc))
+            continue
+        if known_sources is not None:
+            errors.extend(_check_sources(path, raw, known_sources))
+    if errors:
+        raise RecordErrors(errors)
+    return Params(**built, files=files)
+
+
+def _check_sources(path: Path, raw: object, known: set[str], field: str = "") -> list[RecordError]:
+    """Every ``sources:`` id in the file names a source in the record."""
+    out = []
+    if isinstance(raw, LineDict):
+        for key, value in raw.items():
+            here = f"{field}.{key}" if field else str(key)
+            if key == "sources" and isinstance(value, list):
+                for i, ref in enumerate(value):
+                    sid = ref.get("id") if isinstance(ref, dict) else ref
+                    if sid not in known:
+                        out.append(RecordError(path, raw.line_of(key), f"{here}[{i}]", "unknown source", sid))
+            else:
+                out.extend(_check_sources(path, value, known, here))
+    elif isinstance(raw, list):
+        for i, item in enumerate(raw):
+            out.extend(_check_sources(path, item, known, f"{field}[{i}]"))
+    return out

@@ -1,0 +1,299 @@
+"""Treaty and Charter articles as data with validity periods: ``data/treaty/*.yaml``.
+
+An article has versions; the version in force on a day is the one whose period contains it (the
+OpenFisca habit for dated parameters). Each version carries its text, as clauses that are either
+quoted verbatim from a source or marked paraphrases naming theirs, and the effects the engine derives
+from it. No article text lives in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from ..record import dates
+from ..record.model import Base, DateText, Ident
+from ..record.query import default_data_dir
+from ..record.yamlio import LineDict, RecordError, RecordErrors, read
+from .validate import validate
+
+Threat = Literal["security", "stability", "territorial-integrity", "sovereignty", "international-peace"]
+PerpetratorType = Literal["state", "non-state", "unknown"]
+Party = Literal["members", "other-members", "organization", "target", "requesting-state", "parties-to-clash"]
+OwedTo = Literal["members", "target", "parties-to-clash", "un-security-council"]
+ArticleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+EffectRef = Annotated[str, Field(pattern=r"^[a-z0-9-]+\.[a-z0-9-]+$")]  # article-id.effect-id
+
+#: The conditions the engine knows how to evaluate; an effect may name only these.
+CONDITIONS = {"request-by-target"}
+
+
+class Clause(Base):
+    """A passage of an article: a verbatim quote or a marked paraphrase, with its source."""
+
+    kind: Literal["quote", "paraphrase", "hypothetical"]
+    text: str
+    source: str | None = None
+    passage: str | None = None
+
+    @model_validator(mode="after")
+    def _sourced(self):
+        if self.kind != "hypothetical" and not self.source:
+            raise ValueError(f"a {self.kind} needs a source")
+        if self.kind == "paraphrase" and not self.text.startswith("[Paraphrase"):
+            raise ValueError('a paraphrase must be marked: start its text with "[Paraphrase]"')
+        return self
+
+
+class When(Base):
+    """When an effect applies. Every condition given must hold; none given means always."""
+
+    kinds: list[str] | None = None
+    armed_attack: bool | None = None
+    threatens_any: list[Threat] | None = None
+    perpetrator: list[PerpetratorType] | None = None
+    perpetrator_member: bool | None = None
+    target: Literal["member", "non-member", "any"] = "member"
+    after: list[EffectRef] | None = None
+
+
+class Condition(Base):
+    id: str
+    text: str
+
+    @model_validator(mode="after")
+    def _known(self):
+        if self.id not in CONDITIONS:
+            raise ValueError(f"unknown condition {self.id!r}: expected one of {', '.join(sorted(CONDITIONS))}")
+        return self
+
+
+class Effect(Base):
+    """An obligation an article version creates when ``when`` holds."""
+
+    id: Ident
+    action: Ident
+    party: Party
+    owed_to: OwedTo
+    description: str
+    when: When = When()
+    organ: str | None = None
+    timing: str | None = None
+    conditions: list[Condition] = []
+    contested_by: list[str] = []
+    refs: list[ArticleId] = []
+
+
+class DecisionRule(Base):
+    id: Ident
+    text: str
+    organs: list[str] = []
+    threshold: str | None = None
+
+
+class Version(Base):
+    label: str
+    start: DateText = Field(alias="from")
+    end: DateText | None = Field(default=None, alias="to")
+    from_basis: Literal["entry-into-force", "signature", "hypothetical"] = "entry-into-force"
+    amended_by: str | None = None
+    clauses: list[Clause] = Field(min_length=1)
+    effects: list[Effect] = []
+    decision_rule: DecisionRule | None = None
+    explains: list[str] = []
+    note: str | None = None
+
+    def covers(self, day: date) -> bool:
+        return dates.first_day(self.start) <= day and (self.end is None or day <= dates.last_day(self.end))
+
+    @property
+    def period(self) -> str:
+        return f"{self.start}..{self.end or ''}"
+
+
+class Article(Base):
+    id: ArticleId
+    instrument: str
+    number: str | None = None
+    number_verified: bool = True
+    title: str
+    versions: list[Version] = Field(min_length=1)
+    note: str | None = None
+
+    def version_on(self, day: date) -> Version | None:
+        return next((v for v in self.versions if v.covers(day)), None)
+
+    @property
+    def citation(self) -> str:
+        names = {"cst": "Treaty", "charter": "Charter", "un-charter": "UN Charter"}
+        return f"{names.get(self.instrument, self.instrument)} Art. {self.number or '(number not established)'}"
+
+
+class Instrument(Base):
+    id: ArticleId
+    name: str
+    signed: DateText | None = None
+    in_force: DateText | None = None
+    sources: list[str] = Field(min_length=1)
+    note: str | None = None
+
+
+class OrganRef(Base):
+    id: Ident
+    name: str
+    note: str | None = None
+
+
+class Kind(Base):
+    id: Ident
+    title: str
+    description: str
+    armed_attack: bool
+    threatens: list[Threat]
+    between_members: bool = False
+
+
+class Flag(Base):
+    id: Ident
+    title: str
+    explanation: str
+    sources: list[str] = []
+
+
+class _ArticlesFile(Base):
+    articles: list[Article]
+
+
+class _InstrumentsFile(Base):
+    instruments: list[Instrument]
+    organs: list[OrganRef] = []
+
+
+class _KindsFile(Base):
+    kinds: list[Kind]
+    threats: dict[Threat, str]
+
+
+class _FlagsFile(Base):
+    flags: list[Flag]
+
+
+@dataclass(frozen=True)
+class InForce:
+    """One article with the version in force on a day."""
+
+    article: Article
+    version: Version
+
+    @property
+    def ref(self) -> dict:
+        return {"id": self.article.id, "citation": self.article.citation, "version": self.version.label,
+                "in_force": self.version.period, "from_basis": self.version.from_basis}
+
+
+@dataclass
+class Law:
+    """Everything under ``data/treaty/``: instruments, organs, articles, event kinds and flags."""
+
+    articles: dict[str, Article]
+    instruments: dict[str, Instrument]
+    organs: dict[str, OrganRef]
+    kinds: dict[str, Kind]
+    threats: dict[str, str]
+    flags: dict[str, Flag]
+    path: Path | None = None
+    overlays: list[str] = field(default_factory=list)
+
+    def article(self, article_id: str) -> Article:
+        if article_id not in self.articles:
+            raise LookupError(f"unknown article {article_id!r}: expected one of {', '.join(self.articles)}")
+        return self.articles[article_id]
+
+    def in_force(self, day: date) -> list[InForce]:
+        """Every article with a version in force on ``day``, in file order."""
+        out = []
+        for a in self.articles.values():
+            v = a.version_on(day)
+            if v is not None:
+                out.append(InForce(a, v))
+        return out
+
+    def source_ids(self) -> set[str]:
+        """Every source id the articles and instruments cite."""
+        ids = {c.source for a in self.articles.values() for v in a.versions for c in v.clauses if c.source}
+        ids |= {s for i in self.instruments.values() for s in i.sources}
+        return ids | {s for f in self.flags.values() for s in f.sources}
+
+
+def default_law_dir() -> Path:
+    return default_data_dir() / "treaty"
+
+
+def _read_file(path: Path, model):
+    raw = read(path)
+    return validate(model, raw if raw is not None else LineDict(), path)
+
+
+def load_law(path: str | Path | None = None) -> Law:
+    """Load and cross-check ``data/treaty/`` (default: the record's data directory's ``treaty/``)."""
+    path = Path(path) if path else default_law_dir()
+    if not path.is_dir():
+        raise RecordError(path, None, "treaty", "no such directory")
+    arts = _read_file(path / "articles.yaml", _ArticlesFile)
+    insts = _read_file(path / "instruments.yaml", _InstrumentsFile)
+    kinds = _read_file(path / "kinds.yaml", _KindsFile)
+    flags = _read_file(path / "flags.yaml", _FlagsFile)
+    law = Law({a.id: a for a in arts.articles}, {i.id: i for i in insts.instruments},
+              {o.id: o for o in insts.organs}, {k.id: k for k in kinds.kinds}, dict(kinds.threats),
+              {f.id: f for f in flags.flags}, path)
+    errors = check(law, path / "articles.yaml")
+    if errors:
+        raise RecordErrors(errors)
+    return law
+
+
+def check(law: Law, where: Path) -> list[RecordError]:
+    """Cross-references: instruments, organs, flags, referenced articles and effects all exist."""
+    errors: list[RecordError] = []
+    effects = {f"{a.id}.{e.id}" for a in law.articles.values() for v in a.versions for e in v.effects}
+    seen: set[str] = set()
+    for a in law.articles.values():
+        if a.id in seen:
+            errors.append(RecordError(where, None, f"articles.{a.id}", "duplicate article id", a.id))
+        seen.add(a.id)
+        if a.instrument not in law.instruments:
+            errors.append(RecordError(where, None, f"articles.{a.id}.instrument", "unknown instrument", a.instrument))
+        for v in a.versions:
+            at = f"articles.{a.id}.versions[{v.label}]"
+            if v.amended_by and v.amended_by not in law.instruments:
+                errors.append(RecordError(where, None, f"{at}.amended_by", "unknown instrument", v.amended_by))
+            for flag in v.explains:
+                if flag not in law.flags:
+                    errors.append(RecordError(where, None, f"{at}.explains", "unknown flag", flag))
+            organs = [e.organ for e in v.effects] + (v.decision_rule.organs if v.decision_rule else [])
+            for organ in organs:
+                if organ and organ not in law.organs:
+                    errors.append(RecordError(where, None, f"{at}", "unknown organ", organ))
+            for e in v.effects:
+                for flag in e.contested_by:
+                    if flag not in law.flags:
+                        errors.append(RecordError(where, None, f"{at}.effects.{e.id}.contested_by", "unknown flag", flag))
+                for ref in e.refs:
+                    if ref not in law.articles:
+                        errors.append(RecordError(where, None, f"{at}.effects.{e.id}.refs", "unknown article", ref))
+                for ref in e.when.after or []:
+                    if ref not in effects:
+                        errors.append(RecordError(where, None, f"{at}.effects.{e.id}.when.after", "unknown effect", ref))
+                for kind in e.when.kinds or []:
+                    if kind not in law.kinds:
+                        errors.append(RecordError(where, None, f"{at}.effects.{e.id}.when.kinds", "unknown kind", kind))
+        ordered = sorted(a.versions, key=lambda v: dates.first_day(v.start))
+        for before, after in zip(ordered, ordered[1:]):
+            if before.end is None or dates.first_day(after.start) <= dates.last_day(before.end):
+                errors.append(RecordError(where, None, f"articles.{a.id}.versions[{after.label}].from",
+                                          f"overlaps version {before.label} ({before.period})", after.start))
+    return errors

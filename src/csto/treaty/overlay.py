@@ -1,0 +1,107 @@
+"""What-if overlays: a changed rule or a changed membership applied on top of the law and the record.
+
+An overlay never edits ``data/``. Like an OpenFisca reform it is data (a YAML file with a top-level
+``overlay:`` mapping, or an :class:`Overlay` built in Python) that the engine consults first:
+
+- ``articles``: article versions that replace, for their period, whatever the law holds for that
+  article (a new article id may be added if ``instrument`` and ``title`` are given);
+- ``memberships``: a state's status over a period (``status: none`` removes it), replacing what the
+  record says for that state and period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from ..record import dates
+from ..record.model import Base, DateText, Ident, StateCode
+from ..record.yamlio import LineDict, RecordError, read
+from .articles import Article, Law, Version
+from .validate import validate
+
+
+class ArticleChange(Base):
+    id: str
+    version: Version
+    instrument: str | None = None
+    title: str | None = None
+    number: str | None = None
+
+
+class MembershipChange(Base):
+    state: StateCode
+    status: Literal["member", "observer", "partner", "suspended", "none"]
+    participation: Literal["full", "frozen"] = "full"
+    start: DateText = Field(alias="from")
+    end: DateText | None = Field(default=None, alias="to")
+
+    def covers(self, day: date) -> bool:
+        return dates.first_day(self.start) <= day and (self.end is None or day <= dates.last_day(self.end))
+
+
+class Overlay(Base):
+    """A named set of changes to the law and the membership, applied without editing the record."""
+
+    id: Ident
+    title: str
+    description: str | None = None
+    articles: list[ArticleChange] = []
+    memberships: list[MembershipChange] = []
+
+    def apply(self, law: Law) -> Law:
+        """A copy of ``law`` with this overlay's article versions in force for their periods."""
+        articles = dict(law.articles)
+        for change in self.articles:
+            new = change.version
+            base = articles.get(change.id)
+            if base is None:
+                if not (change.instrument and change.title):
+                    raise LookupError(f"overlay {self.id}: article {change.id!r} is not in the law; "
+                                      "give instrument and title to add it")
+                articles[change.id] = Article(id=change.id, instrument=change.instrument, title=change.title,
+                                              number=change.number, versions=[new])
+                continue
+            articles[change.id] = base.model_copy(update={"versions": _splice(base.versions, new)})
+        return replace(law, articles=articles, overlays=[*law.overlays, self.id])
+
+    def membership(self, state: str, day: date) -> MembershipChange | None:
+        return next((m for m in self.memberships if m.state == state and m.covers(day)), None)
+
+    def changes(self) -> list[str]:
+        """One line per change, for the trace."""
+        out = []
+        for a in self.articles:
+            rule = f" (decision rule: {a.version.decision_rule.id})" if a.version.decision_rule else ""
+            out.append(f"article {a.id} replaced from {a.version.start} to {a.version.end or 'open'}{rule}")
+        for m in self.memberships:
+            out.append(f"{m.state}: {m.status} from {m.start} to {m.end or 'open'}")
+        return out
+
+
+def _splice(versions: list[Version], new: Version) -> list[Version]:
+    """``versions`` cut back wherever ``new`` is in force, plus ``new``, in date order."""
+    lo = dates.first_day(new.start)
+    hi = dates.last_day(new.end) if new.end else None
+    out = [new]
+    for v in versions:
+        start, end = dates.first_day(v.start), dates.last_day(v.end) if v.end else None
+        if start < lo:
+            cut = min(end, lo - timedelta(days=1)) if end else lo - timedelta(days=1)
+            out.append(v.model_copy(update={"end": cut.isoformat()}))
+        if hi is not None and (end is None or end > hi):
+            out.append(v.model_copy(update={"start": max(start, hi + timedelta(days=1)).isoformat()}))
+    return sorted(out, key=lambda v: dates.first_day(v.start))
+
+
+def load_overlay(path: str | Path) -> Overlay:
+    """Read an overlay file (top-level key ``overlay:``); errors name file, line and field."""
+    path = Path(path)
+    raw = read(path)
+    if not isinstance(raw, LineDict) or "overlay" not in raw:
+        raise RecordError(path, 1, "overlay", "expected a top-level `overlay:` mapping")
+    return validate(Overlay, raw["overlay"], path, "overlay")

@@ -1,0 +1,97 @@
+"""The SimPy and Mesa versions in benchmarks/ sample the same crisis model as csto.sim.montecarlo.
+
+Fast versions of the checks ``make bench`` runs at full size: every shipped scenario,
+fixed seeds (so the verdicts are deterministic), a strict level (0.001) because the
+test is run on many scenarios at once; and proof that the tests can tell models apart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+pytest.importorskip("simpy", reason="the SimPy comparison model needs simpy (the `bench` extra)")
+pytest.importorskip("mesa", reason="the Mesa comparison model needs mesa (the `bench` extra)")
+
+from benchmarks import agreement, mesa_model, simpy_model  # noqa: E402
+from benchmarks.inputs import SCENARIOS, compile_scenario  # noqa: E402
+from csto.sim import montecarlo  # noqa: E402
+from csto.sim.model import CrisisModel  # noqa: E402
+
+ALPHA = 0.001
+ENGINES = {"simpy": (simpy_model, 2_000), "mesa": (mesa_model, 1_500)}
+SCENARIO_FILES = sorted(SCENARIOS.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def models() -> dict[str, CrisisModel]:
+    return {path.stem: compile_scenario(path) for path in SCENARIO_FILES}
+
+
+@pytest.fixture(scope="module")
+def numpy_runs(models):
+    return {name: montecarlo.simulate(model, 20_000, 1) for name, model in models.items()}
+
+
+def mixed(**changes) -> CrisisModel:
+    """A hand-made model where every branch of the story happens: blocks, standing aside, budget costs."""
+    n = 5
+    base = dict(
+        scenario="mixed", date="2022-01-05", states=("A", "B", "C", "D", "E"), target=0,
+        p_request=0.8, p_statement_unrequested=0.5, consult_median=2.0, consult_sigma=0.5,
+        session_median=3.0, session_sigma=0.6, stance_mean=np.linspace(1.0, 3.0, n), stance_sd=1.0,
+        cutpoints=[0.0, 0.5, 1.0, 1.5, 2.0], voting=[True, True, True, False, True], p_stand_aside=np.full(n, 0.4),
+        floor=1, ceiling=5, formation="crrf", contingent=[0.0, 500.0, 1200.0, 800.0, 3000.0],
+        distance_km=[0.0, 900.0, 2500.0, 1500.0, 4000.0], air_speed_kmh=700.0, pax_per_flight=100.0,
+        flights_per_day=20.0, mobilise_median=1.0, mobilise_sigma=0.4, operation_median=10.0, operation_sigma=0.5,
+        cost_rule="budget", budget_share=[0.1, 0.1, 0.2, 0.1, 0.5], cost_person_day=100.0, cost_flight=2e4,
+        cost_mission=1e6, cost_assistance=2e6)
+    return CrisisModel(**{**base, **changes})
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize("scenario", [p.stem for p in SCENARIO_FILES])
+def test_engine_samples_the_scenarios_outcome_distribution(models, numpy_runs, scenario, engine):
+    module, runs = ENGINES[engine]
+    result = agreement.compare(numpy_runs[scenario], module.simulate(models[scenario], runs, 2))
+    assert agreement.agree(result, ALPHA), agreement.smallest_p(result)
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_engine_samples_every_branch_of_the_story(engine):
+    module, runs = ENGINES[engine]
+    model = mixed()
+    ref = montecarlo.simulate(model, 20_000, 3)
+    assert len(set(ref.outcome.tolist())) == 6 and (ref.blocker >= 0).any()  # the model exercises everything
+    result = agreement.compare(ref, module.simulate(model, runs, 4))
+    assert agreement.agree(result, ALPHA), agreement.smallest_p(result)
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize("change", [{"p_request": 0.7}, {"stance_sd": 1.3}, {"operation_median": 11.5}])
+def test_the_tests_tell_a_slightly_different_model_apart(engine, change):
+    module, _ = ENGINES[engine]
+    result = agreement.compare(montecarlo.simulate(mixed(), 20_000, 5), module.simulate(mixed(**change), 3_000, 6))
+    assert not agreement.agree(result, ALPHA)
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize("cost_rule", ["contributor", "budget"])
+def test_without_randomness_every_engine_gives_the_same_numbers(engine, cost_rule):
+    # every spread 0 and every probability 0 or 1: one possible replication, computed three ways
+    model = mixed(consult_sigma=0.0, session_sigma=0.0, stance_sd=0.0, mobilise_sigma=0.0, operation_sigma=0.0,
+                  p_request=1.0, p_stand_aside=[0.0, 0.0, 1.0, 0.0, 0.0], stance_mean=[3.0, 3.0, 1.2, 3.0, 3.0],
+                  cost_rule=cost_rule, floor=0)
+    module, _ = ENGINES[engine]
+    ref, got = montecarlo.simulate(model, 50, 7), module.simulate(model, 50, 8)
+    for field in dataclasses.fields(ref)[1:]:
+        a, b = getattr(ref, field.name), getattr(got, field.name)
+        assert np.allclose(a, b, rtol=1e-12, equal_nan=True), field.name
+    assert set(ref.outcome.tolist()) == {5} and ref.personnel[0].tolist() == [0, 500, 0, 0, 3000]

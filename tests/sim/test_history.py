@@ -1,0 +1,49 @@
+"""The two crises the seeds describe, as the model must reproduce them."""
+
+from __future__ import annotations
+
+import pytest
+
+from csto.sim import compile, run
+
+from csto.record import default_data_dir
+
+SCENARIOS = default_data_dir().parent / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def kazakhstan(record, params):
+    return run(compile(SCENARIOS / "kazakhstan-2022-01.yaml", record, params), 5000, seed=1)
+
+
+@pytest.fixture(scope="module")
+def armenia(record, params):
+    return run(compile(SCENARIOS / "armenia-2022-09.yaml", record, params), 5000, seed=1)
+
+
+def test_kazakhstan_2022_is_a_deployment(kazakhstan):
+    assert kazakhstan["most_likely"] == "troops" and kazakhstan["outcomes"]["troops"] > 0.8
+
+
+def test_kazakhstan_2022_sends_about_two_thousand(kazakhstan):
+    assert 1500 <= kazakhstan["peak_personnel"]["p50"] <= 2600
+
+
+def test_kazakhstan_2022_troops_land_within_days(kazakhstan):
+    assert kazakhstan["days_to_first_troops"]["p50"] <= 3
+    assert kazakhstan["days_to_first_troops"]["p95"] <= 7
+
+
+def test_kazakhstan_2022_russia_sends_most(kazakhstan):
+    by_state = {s: v["mean_when_deployed"] for s, v in kazakhstan["personnel_by_state"].items()}
+    assert max(by_state, key=by_state.get) == "RUS"
+    assert by_state["KAZ"] == 0
+
+
+def test_armenia_2022_gets_no_military_assistance(armenia):
+    assert armenia["outcomes"]["troops"] < 0.05
+    assert armenia["most_likely"] not in ("troops", "assistance")
+
+
+def test_armenia_2022_is_blocked_by_a_member_with_ties_to_the_attacker(armenia):
+    assert armenia["most_often_blocks"] in ("RUS", "KAZ", "KGZ")

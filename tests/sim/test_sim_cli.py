@@ -1,0 +1,77 @@
+"""csto simulate and csto backtest: JSON fields, exit codes, clear errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from csto.cli import app
+from csto.record import default_data_dir
+
+SCENARIOS = default_data_dir().parent / "scenarios"
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_simulate_json_has_the_documented_fields():
+    r = invoke("simulate", SCENARIOS / "armenia-2022-09.yaml", "--runs", 2000, "--seed", 3, "--format", "json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    for key in ("scenario", "date", "seed", "runs", "outcomes", "most_likely", "days_to_decision",
+                "days_to_first_troops", "peak_personnel", "personnel_by_state", "cost_by_state", "blocking",
+                "most_often_blocks", "model"):
+        assert key in out
+    assert out["runs"] == 2000 and set(out["outcomes"]) == {"nothing", "statement", "consultations", "mission",
+                                                             "assistance", "troops"}
+
+
+def test_simulate_is_reproducible_from_the_command_line():
+    args = ("simulate", SCENARIOS / "kazakhstan-2022-01.yaml", "--runs", 1500, "--seed", 9, "--format", "json")
+    assert invoke(*args).stdout == invoke(*args).stdout
+
+
+def test_simulate_prints_a_table_by_default():
+    r = invoke("simulate", SCENARIOS / "kazakhstan-2022-01.yaml", "--runs", 500)
+    assert r.exit_code == 0 and "troops" in r.stdout and "Most often blocks" in r.stdout
+
+
+@pytest.mark.parametrize("runs", ["-5", "0", "1000000000"])
+def test_a_bad_number_of_runs_exits_2(runs):
+    r = invoke("simulate", SCENARIOS / "armenia-2022-09.yaml", "--runs", runs)
+    assert r.exit_code == 2 and "runs" in r.output and "Traceback" not in r.output
+
+
+def test_a_missing_scenario_exits_2():
+    r = invoke("simulate", "no/such/scenario.yaml")
+    assert r.exit_code == 2 and "no such file" in r.output
+
+
+def test_a_bad_simulation_block_exits_2_naming_the_field(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((SCENARIOS / "armenia-2022-09.yaml").read_text().split("\nsimulation:")[0]
+                   + "\nsimulation:\n  formation_size: 3\n")
+    r = invoke("simulate", bad, "--runs", 100)
+    assert r.exit_code == 2 and "simulation.formation_size" in r.output
+
+
+def test_a_malformed_scenario_exits_2_with_file_and_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("date: 2022-02-30\nkind: armed-aggression\ntargets: [ARM]\n")
+    r = invoke("simulate", bad)
+    assert r.exit_code == 2 and "bad.yaml" in r.output and "Traceback" not in r.output
+
+
+def test_backtest_json_reports_every_case():
+    r = invoke("backtest", "--runs", 500, "--format", "json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    cases = {c["crisis"]: c for c in out["cases"]}
+    assert {"kaz-2022-january", "arm-2022-september"} <= set(cases)
+    assert cases["kaz-2022-january"]["predicted"]["outcome"] == "troops"
+    assert cases["arm-2022-september"]["predicted"]["outcome"] != "troops"
+    assert "loo" in cases["kaz-2022-january"] and out["note"]
