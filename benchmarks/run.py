@@ -107,9 +107,15 @@ def time_engines(name: str, model, p: dict) -> dict:
     return row
 
 
-def measure_memory(p: dict) -> dict:
-    cmd = [sys.executable, str(HERE / "memory.py"), CSTO_SIZE, str(p["memory_runs"]), str(SEEDS["numpy"])]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+def measure_memory(model, p: dict) -> dict:
+    import pickle
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.pickle"
+        path.write_bytes(pickle.dumps(model))
+        cmd = [sys.executable, str(HERE / "memory.py"), str(path), str(p["memory_runs"]), str(SEEDS["numpy"])]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     log(f"  memory {result}")
     return result
@@ -176,7 +182,7 @@ def main(argv: list[str] | None = None) -> dict:
     log("speed, one core ...")
     speed = {name: time_engines(name, m, p) for name, m in models.items()}
     log("memory ...")
-    memory = measure_memory(p)
+    memory = measure_memory(models[CSTO_SIZE], p)
     sweep_result = None if args.no_ray else sweep_local_vs_ray(models, p)
     head = speed[CSTO_SIZE]
     results = {

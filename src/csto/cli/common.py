@@ -82,8 +82,8 @@ def emit_json(payload: Any) -> None:
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> Table:
     t = Table(title=title, show_lines=False, title_justify="left")
-    for c in columns:
-        t.add_column(c, overflow="fold")
+    for i, c in enumerate(columns):
+        t.add_column(c, overflow="fold", no_wrap=i == 0)  # the first column is a key: never broken
     for r in rows:
         t.add_row(*["" if v is None else str(v) for v in r])
     return t

@@ -22,11 +22,19 @@ def _on(text: str | None) -> date:
     return day(text, "--on") or date.today()
 
 
+def cite(refs, limit: int = 2) -> str:
+    """Source ids for a table cell: the first few, then a count (JSON output keeps them all)."""
+    ids = list(dict.fromkeys(getattr(r, "id", r) for r in refs))
+    shown = ", ".join(ids[:limit])
+    return shown + (f" +{len(ids) - limit}" if len(ids) > limit else "")
+
+
 def _refs(item) -> list[dict]:
     return [{"id": r.id, "passage": r.passage} for r in item.sources]
 
 
 def _status_label(row) -> str:
+    """'member', 'member (frozen)', 'observer (parliamentary-assembly)': one cell for status, participation, level."""
     label = row.status
     if row.participation == "frozen":
         label += " (frozen)"
@@ -44,7 +52,7 @@ def members(on: OnOpt = None,
     if format is Format.json:
         return emit_json([r.as_dict() for r in rows])
     console.print(table(f"{org}: status '{status}' on {when}", ["state", "name", "status", "since", "until", "sources"],
-                        [[r.state, r.name, _status_label(r), r.since, r.until or "", ", ".join(r.sources)]
+                        [[r.state, r.name, _status_label(r), r.since, r.until or "", cite(r.sources)]
                          for r in rows]))
     console.print(f"{len(rows)} state(s)")
 
@@ -60,10 +68,8 @@ def history(state: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, 
                                        "note": p.note, "sources": _refs(p)} for p in h["periods"]],
                           "acts": [{"org": a.org, "kind": a.kind, "date": a.date, "instrument": a.instrument,
                                     "note": a.note, "sources": _refs(a)} for a in h["acts"]]})
-    console.print(table(f"{h['name']} ({h['state']}): status periods", ["org", "status", "level", "participation",
-                                                                         "from", "to", "sources"],
-                        [[p.org, p.status, p.level, p.participation, p.start, p.end or "",
-                          ", ".join(r.id for r in p.sources)] for p in h["periods"]]))
+    console.print(table(f"{h['name']} ({h['state']}): status periods", ["org", "status", "from", "to", "sources"],
+                        [[p.org, _status_label(p), p.start, p.end or "", cite(p.sources)] for p in h["periods"]]))
     console.print(table("acts", ["date", "org", "act", "instrument", "note"],
                         [[a.date, a.org, a.kind, a.instrument, a.note] for a in h["acts"]]))
 
@@ -104,7 +110,7 @@ def who(office: Annotated[str, typer.Argument(help="office id, e.g. secretary-ge
         return
     console.print(table(f"{office} on {when}", ["holder", "state", "acting", "from", "to", "sources"],
                         [[t.holder, t.state, "yes" if t.acting else "", t.start, t.end or "",
-                          ", ".join(r.id for r in t.sources)] for t in held]))
+                          cite(t.sources)] for t in held]))
 
 
 def events(start: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
@@ -115,7 +121,7 @@ def events(start: Annotated[str | None, typer.Option("--from", help="first day, 
     if format is Format.json:
         return emit_json([h.as_dict() for h in found])
     console.print(table("events", ["date", "kind", "title", "states", "sources"],
-                        [[h.date, h.kind, h.title, " ".join(h.states), ", ".join(h.sources)] for h in found]))
+                        [[h.date, h.kind, h.title, " ".join(h.states), cite(h.sources)] for h in found]))
 
 
 def conflicts(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
@@ -153,6 +159,7 @@ def overlap(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = 
         return emit_json({"on": when.isoformat(), "organizations": orgs,
                           "states": [{"state": s, "name": rec.states[s].name, "statuses": cells}
                                      for s, cells in grid.items()]})
+    orgs = [o for o in orgs if any(o in cells for cells in grid.values())]  # hide empty columns
     console.print(table(f"memberships on {when}", ["state", *orgs],
                         [[s, *[cells.get(o, "") for o in orgs]] for s, cells in grid.items()]))
 

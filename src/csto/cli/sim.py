@@ -101,16 +101,20 @@ def register(app: typer.Typer) -> None:
         if format == Format.json:
             emit_json(result)
             return
+        def trio(*values) -> str:
+            return " / ".join("–" if v is None else f"{v:g}" for v in values)
+
         rows = []
         for c in result["cases"]:
             a, p, loo = c["actual"], c["predicted"], c["loo"] or {}
-            rows.append([c["crisis"], a["outcome"], p["outcome"], f"{p['probabilities'][a['outcome']]:.2f}",
-                         "yes" if c["hit"] else "NO", a["days_to_decision"], p["days_to_decision_p50"],
-                         loo.get("days_to_decision_p50"), a["days_to_first_troops"], p["days_to_first_troops_p50"],
-                         a["personnel"], p["peak_personnel_p50"]])
+            rows.append([c["crisis"], f"{a['outcome']} → {p['outcome']}", f"{p['probabilities'][a['outcome']]:.2f}",
+                         "yes" if c["hit"] else "NO",
+                         trio(a["days_to_decision"], p["days_to_decision_p50"], loo.get("days_to_decision_p50")),
+                         trio(a["days_to_first_troops"], p["days_to_first_troops_p50"]),
+                         trio(a["personnel"], p["peak_personnel_p50"])])
         console.print(table(f"Backtest: {result['runs']:,} runs per case, seed {result['seed']} (days from the request)",
-                            ["crisis", "actual", "predicted", "P(actual)", "hit", "decision", "pred.", "LOO pred.",
-                             "first troops", "pred.", "personnel", "pred."], rows))
+                            ["crisis", "actual → predicted", "P(actual)", "hit", "days to decision\nactual / pred / LOO",
+                             "first troops\nactual / pred", "personnel\nactual / pred"], rows))
         s = result["summary"]
         console.print(f"{s['hits']}/{s['cases']} outcome classes right; leave-one-out mean absolute error of days to "
                       f"decision: {s['loo_mean_abs_error_days_to_decision']}")

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from . import dates
 from .model import SECTIONS, Base, Period
-from .yamlio import LineDict, RecordError, RecordErrors, read
+from .yamlio import LineDict, RecordError, RecordErrors, line_at, read
 
 
 @dataclass(frozen=True)
@@ -47,17 +47,8 @@ class Loaded:
 def _pydantic_error(path: Path, section: str, index: int, raw: LineDict, exc: ValidationError) -> list[RecordError]:
     out = []
     for err in exc.errors():
-        loc = [p for p in err["loc"]]
-        node, line = raw, raw.line
-        for part in loc:
-            if isinstance(node, LineDict) and part in node:
-                line = node.line_of(part)
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                node = node[part]
-                line = getattr(node, "line", line)
-            else:
-                break
+        loc = err["loc"]
+        line = line_at(raw, loc)
         dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
         value = err.get("input") if loc else None
         if isinstance(value, (dict, list)):

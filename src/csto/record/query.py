@@ -67,6 +67,11 @@ class Happening:
         return asdict(self)
 
 
+def _ids(fact) -> list[str]:
+    """A fact's source ids, each once, in the order written."""
+    return list(dict.fromkeys(r.id for r in fact.sources))
+
+
 def _day(on: date | str) -> str:
     return on.isoformat() if isinstance(on, date) else dates.parse_day(on).isoformat()
 
@@ -118,7 +123,7 @@ class Record:
 
     def _row(self, m: Membership, status: str | None = None) -> StatusRow:
         return StatusRow(m.state, self.states[m.state].name, m.org, status or m.status, m.level,
-                         m.participation, m.start, m.end, [r.id for r in m.sources], m.note)
+                         m.participation, m.start, m.end, list(dict.fromkeys(r.id for r in m.sources)), m.note)
 
     def status_of(self, state: str, on: date | str, org: str = CSTO,
                   level: str = "organization") -> Membership | None:
@@ -240,17 +245,17 @@ class Record:
             raise ValueError(f"--from {lo} is after --to {hi}")
         out: list[Happening] = []
         for e in self.all("events"):
-            out.append(Happening(e.date, e.kind, e.title, e.states, [r.id for r in e.sources], e.id))
+            out.append(Happening(e.date, e.kind, e.title, e.states, _ids(e), e.id))
         for a in self.all("acts"):
             title = f"{self.states[a.state].name}: {a.kind} ({a.org}{', ' + a.instrument if a.instrument else ''})"
-            out.append(Happening(a.date, f"act:{a.kind}", title, [a.state], [r.id for r in a.sources]))
+            out.append(Happening(a.date, f"act:{a.kind}", title, [a.state], _ids(a)))
         for x in self.exercises():
-            out.append(Happening(x.start, "exercise", x.name, x.participants, [r.id for r in x.sources], x.id))
+            out.append(Happening(x.start, "exercise", x.name, x.participants, _ids(x), x.id))
         for m in self.missions():
             out.append(Happening(m.start, "mission", m.name, [m.host] + [c.state for c in m.contributors],
                                  [r.id for r in m.sources], m.id))
         for c in self.crises():
-            out.append(Happening(c.date, "crisis", c.name, c.targets, [r.id for r in c.sources], c.id))
+            out.append(Happening(c.date, "crisis", c.name, c.targets, _ids(c), c.id))
         # a date text overlaps the window if any day it can mean falls inside it
         out = [h for h in out if dates.first_day(h.date) <= hi and dates.last_day(h.date) >= lo]
         return sorted(out, key=lambda h: (dates.first_day(h.date), h.kind, h.title))

@@ -48,6 +48,21 @@ class LineDict(dict):
         return self.lines.get(key, self.line)
 
 
+def line_at(raw: object, loc: tuple | list) -> int | None:
+    """The line of the deepest part of the path ``loc`` (keys and list indexes) that the YAML holds."""
+    node, line = raw, getattr(raw, "line", None)
+    for part in loc:
+        if isinstance(node, LineDict) and part in node:
+            line = node.line_of(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            line = getattr(node, "line", line)
+        else:
+            break
+    return line
+
+
 class _Loader(yaml.SafeLoader):
     pass
 

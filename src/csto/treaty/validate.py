@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..record.yamlio import LineDict, RecordError, RecordErrors
+from ..record.yamlio import RecordError, RecordErrors, line_at
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -15,21 +15,6 @@ _PROBLEMS = {
     "missing": "required field is missing",
     "extra_forbidden": "unknown field",
 }
-
-
-def _locate(raw: object, loc: tuple) -> int | None:
-    """The line of the deepest part of ``loc`` that the YAML holds."""
-    node, line = raw, getattr(raw, "line", None)
-    for part in loc:
-        if isinstance(node, LineDict) and part in node:
-            line = node.line_of(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-            line = getattr(node, "line", line)
-        else:
-            break
-    return line
 
 
 def validate(model: type[M], raw: object, path: str | Path, where: str = "") -> M:
@@ -48,5 +33,5 @@ def validate(model: type[M], raw: object, path: str | Path, where: str = "") -> 
             if isinstance(value, (dict, list)):
                 value = None
             problem = _PROBLEMS.get(err["type"], err["msg"].removeprefix("Value error, "))
-            errors.append(RecordError(path, _locate(raw, loc), field, problem, value))
+            errors.append(RecordError(path, line_at(raw, loc), field, problem, value))
         raise RecordErrors(errors) from None

@@ -1,0 +1,5 @@
+"""``python -m csto`` is the ``csto`` command."""
+
+from .cli import main
+
+main()
