@@ -95,3 +95,16 @@ def test_without_randomness_every_engine_gives_the_same_numbers(engine, cost_rul
         a, b = getattr(ref, field.name), getattr(got, field.name)
         assert np.allclose(a, b, rtol=1e-12, equal_nan=True), field.name
     assert set(ref.outcome.tolist()) == {5} and ref.personnel[0].tolist() == [0, 500, 0, 0, 3000]
+
+
+@pytest.mark.parametrize("cost_rule", ["contributor", "budget"])
+def test_the_faster_block_sampler_proposed_to_the_core_is_bit_identical(cost_rule):
+    # benchmarks/prototype_sample_blocks.py (docs/bench-questions.md, Q1): same numbers as sample_block
+    from benchmarks.prototype_sample_blocks import sample_blocks
+
+    model = mixed(cost_rule=cost_rule)
+    runs = 5 * montecarlo.BLOCK - 100
+    got = sample_blocks(model, montecarlo.block_streams(9, runs), runs)
+    ref = montecarlo.simulate(model, runs, 9)
+    for field in dataclasses.fields(ref)[1:]:
+        assert np.array_equal(getattr(ref, field.name), getattr(got, field.name), equal_nan=True), field.name
