@@ -180,3 +180,18 @@ def test_task_summaries_merge_to_the_local_summary_however_the_blocks_are_split(
         ray_backend._merge(acc, ints, floats)
         lo += k
     assert acc.result() == montecarlo.run(model, runs, seed)
+
+
+def test_sweep_over_a_data_sim_parameter_compiles_each_scenario_with_the_overlay():
+    from csto.sim import compile, load_params
+
+    rows = sweep([SCENARIO], {"weights.treaty_basis": [0.0, 3.0]}, runs=BLOCK, seed=2)
+    assert [r["weights.treaty_basis"] for r in rows] == [0.0, 3.0]
+    model = compile(SCENARIO, params=load_params().with_overlay({"weights.treaty_basis": 0.0}))
+    assert rows[0]["p_troops"] == montecarlo.run(model, BLOCK, 2)["outcomes"]["troops"]
+    assert rows[0]["p_troops"] < rows[1]["p_troops"]  # a weaker treaty basis sends troops less often
+
+
+def test_sweep_refuses_a_parameter_path_for_an_already_compiled_model():
+    with pytest.raises(SweepError, match="parameter paths need scenario files"):
+        sweep([crisis()], {"weights.treaty_basis": [1.0]}, runs=10, seed=0)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..sim import compile, load_params
+from ..sim import load_params
 from ..sim.backends import BACKENDS, GRID_FIELDS, sweep
 from ..sim.montecarlo import check_args
 from .common import DataOpt, Format, FormatOpt, UserError, console, emit_json, err_console, handles_errors, open_record, table
@@ -38,8 +38,9 @@ def parse_grid(specs: list[str]) -> dict[str, list[Any]]:
         name = name.strip()
         if not sep or not name or not values.strip():
             raise UserError(f"--grid: expected FIELD=VALUE[,VALUE...], got {spec!r}")
-        if name not in GRID_FIELDS:
-            raise UserError(f"--grid: unknown field {name!r}; expected one of {', '.join(GRID_FIELDS)}")
+        if name not in GRID_FIELDS and "." not in name:
+            raise UserError(f"--grid: unknown field {name!r}; expected a data/sim parameter path "
+                            f"(weights.treaty_basis) or one of {', '.join(GRID_FIELDS)}")
         if name in grid:
             raise UserError(f"--grid: {name} given twice")
         grid[name] = [parse_value(v) for v in values.split(",")]
@@ -68,7 +69,8 @@ def register(app: typer.Typer) -> None:
     def sweep_command(
         scenarios: Annotated[list[Path], typer.Argument(help="scenario YAML files, or directories of them")],
         grid: Annotated[list[str] | None, typer.Option(
-            "--grid", "-g", help="FIELD=V1,V2,...: a compiled-model field and the values to try (repeatable)")] = None,
+            "--grid", "-g", help="NAME=V1,V2,...: a compiled-model field (p_request) or a data/sim parameter "
+                                 "path (weights.treaty_basis) and the values to try (repeatable)")] = None,
         runs: Annotated[int, typer.Option("--runs", "-n", help="replications per cell")] = 10_000,
         seed: Annotated[int, typer.Option("--seed", "-s", help="random seed (>= 0), the same for every cell")] = 0,
         backend: Annotated[str, typer.Option("--backend", "-b", help=f"where to run: {' or '.join(BACKENDS)}")] = "local",
@@ -87,9 +89,9 @@ def register(app: typer.Typer) -> None:
         record = open_record(data)
         params = load_params(Path(record.data_dir) / "sim" if record.data_dir else None,
                              known_sources={s.id for s in record.sources()})
-        models = [compile(path, record, params) for path in scenario_files(scenarios)]
+        files = scenario_files(scenarios)
         options = {"address": ray_address} if ray_address else {}
-        cells = len(models)
+        cells = len(files)
         for values in points.values():
             cells *= len(values)
         try:
@@ -97,10 +99,10 @@ def register(app: typer.Typer) -> None:
                 columns = (TextColumn(f"sweeping ({backend})"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
                 with Progress(*columns, console=err_console, transient=True) as bar:
                     task = bar.add_task("runs", total=cells * runs)
-                    rows = sweep(models, points, runs, seed, backend,
-                                 progress=lambda k: bar.advance(task, k), **options)
+                    rows = sweep(files, points, runs, seed, backend, progress=lambda k: bar.advance(task, k),
+                                 record=record, params=params, **options)
             else:
-                rows = sweep(models, points, runs, seed, backend, **options)
+                rows = sweep(files, points, runs, seed, backend, record=record, params=params, **options)
         except RuntimeError as exc:  # Ray missing or unreachable: not the user's input, but no traceback
             err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None

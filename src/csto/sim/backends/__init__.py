@@ -5,6 +5,13 @@ those of :mod:`csto.sim.montecarlo` (same seed, same ``SeedSequence`` children, 
 results, however the work is split). :func:`sweep` runs every scenario at every point
 of a parameter grid and returns one tidy row per (scenario, grid point).
 
+A grid names two kinds of parameter: fields of the compiled
+:class:`~csto.sim.model.CrisisModel` (``p_request``, ``stance_sd``, ``ceiling``...), set
+on the model after compiling; and decision-model parameters in ``data/sim/`` by dotted
+path (``weights.treaty_basis``, ``consult.median``), applied as an overlay before
+compiling (so they need scenario files, not compiled models; a scenario's own
+``simulation.overlay`` still has the last word).
+
 Every cell of a sweep uses the same ``seed`` (common random numbers): differences
 between grid points are the parameters' doing, not sampling noise, and any cell can be
 reproduced alone with ``csto.sim.run(model, runs, seed)`` on the same model.
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
@@ -50,8 +58,9 @@ def grid_points(grid: Mapping[str, Iterable[Any]] | None) -> list[dict[str, Any]
     names = list(grid)
     values = []
     for name in names:
-        if name not in GRID_FIELDS:
-            raise SweepError(f"grid: unknown field {name!r}; expected one of {', '.join(GRID_FIELDS)}")
+        if name not in GRID_FIELDS and "." not in name:
+            raise SweepError(f"grid: unknown field {name!r}; expected a parameter path (weights.treaty_basis) "
+                             f"or one of {', '.join(GRID_FIELDS)}")
         options = list(grid[name]) if not isinstance(grid[name], (str, bytes)) else [grid[name]]
         if not options:
             raise SweepError(f"grid: {name}: expected at least one value")
@@ -96,27 +105,64 @@ def tidy(summary: dict) -> dict[str, Any]:
     return row
 
 
-def sweep(scenarios: Iterable[CrisisModel], grid: Mapping[str, Iterable[Any]] | None = None,
+def _compiler(record, params):
+    """Compile scenario files, once per (file, overlay), with the record and parameters loaded once."""
+    from .. import compile as compile_scenario
+    from ..params import load as load_params
+
+    state: dict[str, Any] = {"record": record, "params": params}
+    cache: dict[tuple, CrisisModel] = {}
+
+    def compiled(path: str | Path, overlay: dict[str, Any]) -> CrisisModel:
+        key = (str(path), tuple(sorted(overlay.items(), key=lambda kv: kv[0])))
+        if key not in cache:
+            if state["record"] is None:
+                from ...record import Record
+
+                state["record"] = Record.open()
+            if state["params"] is None:
+                data_dir = state["record"].data_dir
+                state["params"] = load_params(Path(data_dir) / "sim" if data_dir else None)
+            cache[key] = compile_scenario(path, state["record"], state["params"].with_overlay(overlay))
+        return cache[key]
+
+    return compiled
+
+
+def sweep(scenarios: Iterable[CrisisModel | str | Path], grid: Mapping[str, Iterable[Any]] | None = None,
           runs: int = 10_000, seed: int = 0, backend: str = "local",
-          progress: Callable[[int], None] | None = None, **options: Any) -> list[dict[str, Any]]:
+          progress: Callable[[int], None] | None = None, *, record=None, params=None,
+          **options: Any) -> list[dict[str, Any]]:
     """Run every scenario at every grid point; one tidy row per cell, scenarios outermost.
 
-    ``scenarios`` are compiled models (:class:`~csto.sim.model.CrisisModel`); ``grid``
-    maps model fields to the values to try (see :func:`apply`). ``options`` go to the
-    backend (for Ray: ``address``, ``num_cpus``, ``blocks_per_task``, ``max_in_flight``,
-    ``runtime_env``). The rows are identical whichever backend ran them.
+    ``scenarios`` are compiled models (:class:`~csto.sim.model.CrisisModel`) or scenario
+    files (compiled here, against ``record`` and ``params``: by default the shipped
+    ones). ``grid`` maps model fields (see :func:`apply`) and ``data/sim`` parameter
+    paths to the values to try. ``options`` go to the backend (for Ray: ``address``,
+    ``num_cpus``, ``blocks_per_task``, ``max_in_flight``, ``runtime_env``). The rows are
+    identical whichever backend ran them.
     """
     module = backend_module(backend)
     check_args(runs, seed)
-    models = list(scenarios)
-    for m in models:
-        if not isinstance(m, CrisisModel):
-            raise SweepError(f"scenarios: expected compiled CrisisModel objects, got {type(m).__name__}")
+    items = list(scenarios)
+    for item in items:
+        if not isinstance(item, (CrisisModel, str, Path)):
+            raise SweepError(f"scenarios: expected CrisisModel objects or scenario files, got {type(item).__name__}")
     points = grid_points(grid)
+    compiled = _compiler(record, params)
     cells, keys = [], []
-    for model in models:
+    for item in items:
         for point in points:
-            cells.append((apply(model, point), runs, seed))
+            fields = {k: v for k, v in point.items() if "." not in k}
+            overlay = {k: v for k, v in point.items() if "." in k}
+            if isinstance(item, CrisisModel):
+                if overlay:
+                    raise SweepError(f"grid: {', '.join(overlay)}: parameter paths need scenario files, "
+                                     f"not compiled models ({item.scenario})")
+                model = item
+            else:
+                model = compiled(item, overlay)
+            cells.append((apply(model, fields), runs, seed))
             keys.append({"scenario": model.scenario, "date": model.date, **point})
     summaries = module.summarize_runs(cells, progress=progress, **options)
     rows = []
