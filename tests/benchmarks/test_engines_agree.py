@@ -98,13 +98,14 @@ def test_without_randomness_every_engine_gives_the_same_numbers(engine, cost_rul
 
 
 @pytest.mark.parametrize("cost_rule", ["contributor", "budget"])
-def test_the_faster_block_sampler_proposed_to_the_core_is_bit_identical(cost_rule):
-    # benchmarks/prototype_sample_blocks.py (docs/bench-questions.md, Q1): same numbers as sample_block
-    from benchmarks.prototype_sample_blocks import sample_blocks
-
+def test_blocks_sampled_together_equal_blocks_sampled_one_by_one(cost_rule):
+    # the core vectorises over several blocks at once; each block must still come from its own stream
     model = mixed(cost_rule=cost_rule)
     runs = 5 * montecarlo.BLOCK - 100
-    got = sample_blocks(model, montecarlo.block_streams(9, runs), runs)
-    ref = montecarlo.simulate(model, runs, 9)
+    streams = montecarlo.block_streams(9, runs)
+    got = montecarlo.sample_blocks(model, streams, runs)
+    sizes = [min(montecarlo.BLOCK, runs - b * montecarlo.BLOCK) for b in range(len(streams))]
+    ref = montecarlo.Outcomes.concat([montecarlo.sample_block(model, s, n) for s, n in zip(streams, sizes)],
+                                     model.states)
     for field in dataclasses.fields(ref)[1:]:
         assert np.array_equal(getattr(ref, field.name), getattr(got, field.name), equal_nan=True), field.name

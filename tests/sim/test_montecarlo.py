@@ -142,3 +142,20 @@ def test_quantiles_are_floored_to_the_hour(toy):
 def test_an_impossible_model_is_refused_at_construction(change, field, toy):
     with pytest.raises(ModelError, match=field):
         toy(**change)
+
+
+def test_summaries_of_parts_merge_exactly_in_any_order(toy):
+    model = toy()
+    whole = simulate(model, 3 * BLOCK + 5, 4)
+    cuts = [0, 700, 2 * BLOCK + 1, len(whole)]
+    parts = [Accumulator(model.states).add(whole.slice(a, b)) for a, b in zip(cuts, cuts[1:])]
+    for order in (parts, parts[::-1], [parts[1], parts[0], parts[2]]):
+        merged = Accumulator(model.states)
+        for part in order:
+            merged.merge(part)
+        assert merged.result() == summarize(whole)
+
+
+def test_summaries_of_different_states_do_not_merge(toy):
+    with pytest.raises(ValueError, match="different states"):
+        Accumulator(toy().states).merge(Accumulator(("XXX",)))

@@ -6,8 +6,8 @@ full block (the tail of the last one is discarded). So the numbers depend only o
 the seed and the replication's index: not on ``chunk`` (how many replications are
 held in memory at once), not on how many runs were asked for (the first ``N`` of a
 longer run are the same ``N``), and not on which worker ran the block (the Ray
-backend hands out blocks). Sums are taken per block and added in block order, so
-summaries are identical to the last bit however the run is chunked.
+backend hands out blocks). Summaries are sums of whole numbers (counts, seconds, cents),
+so they are identical to the last bit however the run is chunked, split or merged.
 
 Memory: :func:`run` keeps only running counts, per-state sums and histograms
 (days to the hour, personnel exactly), so it stays flat however many runs;
@@ -89,59 +89,98 @@ def block_streams(seed: int, runs: int) -> list[np.random.SeedSequence]:
 
 def sample_block(model: CrisisModel, stream: np.random.SeedSequence, size: int = BLOCK) -> Outcomes:
     """Sample one block (always :data:`BLOCK` draws, of which the first ``size`` are kept)."""
+    return sample_blocks(model, [stream], size)
+
+
+def _draw(model: CrisisModel, streams: list[np.random.SeedSequence]) -> dict[str, np.ndarray]:
+    """Every random number of ``len(streams)`` blocks, each block from its own stream.
+
+    The draw order within a block is part of the contract (see csto.sim.model): change it and every
+    seed changes. The draws of several blocks land in one array so the arithmetic runs once over all.
+    """
     m, B, n = model, BLOCK, model.n
-    rng = np.random.default_rng(stream)
-    # draw order is part of the contract (see csto.sim.model): change it and every seed changes
-    u_request = rng.random(B)
-    u_statement = rng.random(B)
-    consult = rng.lognormal(np.log(m.consult_median), m.consult_sigma, B)
-    session = rng.lognormal(np.log(m.session_median), m.session_sigma, B)
-    eps = rng.standard_normal((B, n))
-    u_aside = rng.random((B, n))
-    mobilise = rng.lognormal(np.log(m.mobilise_median), m.mobilise_sigma, B)
-    operation = rng.lognormal(np.log(m.operation_median), m.operation_sigma, B)
+    N = len(streams) * B
+    d = {k: np.empty(N) for k in ("u_request", "u_statement", "consult", "session", "mobilise", "operation")}
+    d["eps"], d["u_aside"] = np.empty((N, n)), np.empty((N, n))
+    logs = {k: np.log(getattr(m, f"{k}_median")) for k in ("consult", "session", "mobilise", "operation")}
+    for j, stream in enumerate(streams):
+        rng, sl = np.random.default_rng(stream), slice(j * B, (j + 1) * B)
+        rng.random(out=d["u_request"][sl])
+        rng.random(out=d["u_statement"][sl])
+        d["consult"][sl] = rng.lognormal(logs["consult"], m.consult_sigma, B)
+        d["session"][sl] = rng.lognormal(logs["session"], m.session_sigma, B)
+        rng.standard_normal(out=d["eps"][sl])
+        rng.random(out=d["u_aside"][sl])
+        d["mobilise"][sl] = rng.lognormal(logs["mobilise"], m.mobilise_sigma, B)
+        d["operation"][sl] = rng.lognormal(logs["operation"], m.operation_sigma, B)
+    return d
 
-    requested = u_request < m.p_request
-    decision = consult + session
 
-    z = m.stance_mean + m.stance_sd * eps
-    accept = (z[:, :, None] > m.cutpoints).sum(axis=2)
+def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], size: int | None = None) -> Outcomes:
+    """Consecutive blocks, block ``j`` from ``streams[j]``; the first ``size`` replications are kept.
+
+    The same numbers as concatenating :func:`sample_block` over the streams, bit for bit.
+    """
+    m, n = model, model.n
+    d = _draw(model, streams)
+    N = len(d["u_request"])
+    requested = d["u_request"] < m.p_request
+    decision = d["consult"] + d["session"]
+
+    # stances and the decision rule, state by state (long vectors rather than a short trailing axis)
     voter = m.voting.copy()
     if m.target >= 0:
         voter[m.target] = False
-    below = accept < m.ceiling
-    blocks = voter & below & ~(u_aside < m.p_stand_aside)
-    level = np.where(blocks, accept, m.ceiling).min(axis=1, initial=m.ceiling)
-    level = np.maximum(level, m.floor)
-    lowest = np.where(blocks, z, np.inf).argmin(axis=1) if n else np.zeros(B, int)
-    blocker = np.where((level < m.ceiling) & blocks.any(axis=1), lowest, -1)
-
-    contributes = voter & (accept == TROOPS) & (m.contingent > 0)
+    level = np.full(N, m.ceiling, np.int64)
+    lowest_z = np.full(N, np.inf)
+    blocker = np.full(N, -1, np.int64)
+    contributes = np.zeros((N, n), bool)
+    for i in range(n):
+        if not voter[i]:
+            continue
+        z = m.stance_mean[i] + m.stance_sd * d["eps"][:, i]
+        accept = np.searchsorted(m.cutpoints, z)  # how many cutpoints lie strictly below z
+        blocks = (accept < m.ceiling) & ~(d["u_aside"][:, i] < m.p_stand_aside[i])
+        np.minimum(level, np.where(blocks, accept, m.ceiling), out=level)
+        lower = blocks & (z < lowest_z)  # strict: the first of equal stances blocks, as argmin would
+        lowest_z[lower] = z[lower]
+        blocker[lower] = i
+        if m.contingent[i] > 0:
+            contributes[:, i] = accept == TROOPS
+    np.maximum(level, m.floor, out=level)
+    blocker[level >= m.ceiling] = -1
     troops = level == TROOPS
-    level = np.where(troops & ~contributes.any(axis=1), ASSISTANCE, level)
+    level[troops & ~contributes.any(axis=1)] = ASSISTANCE  # nobody willing to send troops
     troops = level == TROOPS
     contributes &= troops[:, None]
 
-    flights = np.ceil(m.contingent / m.pax_per_flight)
-    transit = m.distance_km / (m.air_speed_kmh * 24.0)
-    buildup = (contributes * flights).sum(axis=1) / m.flights_per_day
-    first = decision + mobilise + np.where(contributes, transit, np.inf).min(axis=1, initial=np.inf)
-    withdrawn = first + operation + buildup
-    personnel = (contributes * m.contingent).astype(np.int64)
-
-    own = contributes * (m.contingent * ((operation + buildup) * m.cost_person_day)[:, None]
+    # force generation, transport, operation, withdrawal; costs: each contributor pays its own, or the
+    # whole is split by budget shares (skipped where nobody deploys: the results would be empty)
+    if contributes.any():
+        flights = np.ceil(m.contingent / m.pax_per_flight)
+        transit = m.distance_km / (m.air_speed_kmh * 24.0)
+        sending = contributes.astype(np.float64)
+        buildup = (sending @ flights) / m.flights_per_day
+        nearest = np.full(N, np.inf)
+        for i in np.argsort(transit, kind="stable")[::-1]:
+            nearest[contributes[:, i]] = transit[i]
+        first = decision + d["mobilise"] + nearest
+        withdrawn = first + d["operation"] + buildup
+        personnel = (sending * m.contingent).astype(np.int64)
+        own = sending * (m.contingent * ((d["operation"] + buildup) * m.cost_person_day)[:, None]
                          + 2.0 * flights * m.cost_flight)
-    if m.cost_rule == "budget":
-        cost = own.sum(axis=1, keepdims=True) * m.budget_share
+        cost = own.sum(axis=1, keepdims=True) * m.budget_share if m.cost_rule == "budget" else own
     else:
-        cost = own
+        first = withdrawn = np.full(N, np.nan)
+        personnel = np.zeros((N, n), np.int64)
+        cost = np.zeros((N, n))
     cost = cost + np.where(level == MISSION, m.cost_mission, 0.0)[:, None] * m.budget_share
     cost = cost + np.where(level == ASSISTANCE, m.cost_assistance, 0.0)[:, None] * m.budget_share
 
     # no request: a statement or nothing, and none of the above happened
-    level = np.where(requested, level, np.where(u_statement < m.p_statement_unrequested, STATEMENT, 0))
+    level = np.where(requested, level, np.where(d["u_statement"] < m.p_statement_unrequested, STATEMENT, 0))
     troops = level == TROOPS
-    nan = np.full(B, np.nan)
+    nan = np.full(N, np.nan)
     out = Outcomes(
         states=m.states,
         outcome=level.astype(np.int8),
@@ -154,7 +193,7 @@ def sample_block(model: CrisisModel, stream: np.random.SeedSequence, size: int =
         cost=cost * requested[:, None],
         blocker=np.where(requested, blocker, -1).astype(np.int8),
     )
-    return out if size == B else out.slice(0, size)
+    return out if size is None or size == N else out.slice(0, size)
 
 
 def chunks(model: CrisisModel, runs: int, seed: int, chunk: int = DEFAULT_CHUNK) -> Iterator[Outcomes]:
@@ -163,10 +202,8 @@ def chunks(model: CrisisModel, runs: int, seed: int, chunk: int = DEFAULT_CHUNK)
     streams = block_streams(seed, runs)
     per = max(1, -(-chunk // BLOCK))
     for start in range(0, len(streams), per):
-        parts = []
-        for b in range(start, min(start + per, len(streams))):
-            parts.append(sample_block(model, streams[b], min(BLOCK, runs - b * BLOCK)))
-        yield Outcomes.concat(parts, model.states)
+        part = streams[start:start + per]
+        yield sample_blocks(model, part, min(len(part) * BLOCK, runs - start * BLOCK))
 
 
 def simulate(model: CrisisModel, runs: int, seed: int, chunk: int = DEFAULT_CHUNK,
@@ -196,18 +233,26 @@ def summarize(outcomes: Outcomes) -> dict:
     return Accumulator(outcomes.states).add(outcomes).result()
 
 
+SECONDS = 86_400
+CENTS = 100
+
+
 class _Hist:
-    """Counts of days to the hour (floored), for quantiles in flat memory."""
+    """Counts of days to the hour (floored), for quantiles in flat memory; the total in whole seconds."""
 
     def __init__(self):
         self.counts = np.zeros(MAX_DAYS * HOURS + 1, np.int64)
-        self.total = 0.0
+        self.seconds = 0
 
     def add(self, days: np.ndarray) -> None:
         days = days[~np.isnan(days)]
         bins = np.minimum(np.floor(days * HOURS), len(self.counts) - 1).astype(np.int64)
         self.counts += np.bincount(bins, minlength=len(self.counts))
-        self.total += float(days.sum())
+        self.seconds += int(np.rint(days * SECONDS).astype(np.int64).sum())
+
+    def merge(self, other: "_Hist") -> None:
+        self.counts += other.counts
+        self.seconds += other.seconds
 
     def result(self) -> dict:
         n = int(self.counts.sum())
@@ -215,7 +260,7 @@ class _Hist:
             return {"n": 0, "mean": None, **{_qname(q): None for q in QUANTILES}}
         cum = np.cumsum(self.counts)
         qs = {_qname(q): round(int(np.searchsorted(cum, q * n)) / HOURS, 3) for q in QUANTILES}
-        return {"n": n, "mean": round(self.total / n, 3), **qs}
+        return {"n": n, "mean": round(self.seconds / SECONDS / n, 3), **qs}
 
 
 def _qname(q: float) -> str:
@@ -223,7 +268,11 @@ def _qname(q: float) -> str:
 
 
 class Accumulator:
-    """Running summary of replications, added block by block in order (so chunking cannot change a bit)."""
+    """Running summary of replications in whole numbers (counts, seconds, cents).
+
+    Integer sums do not depend on the order they are taken in, so however a run is chunked or split
+    across workers, and in whatever order the parts are merged, the summary is the same to the last bit.
+    """
 
     def __init__(self, states: tuple[str, ...]):
         self.states = tuple(states)
@@ -234,17 +283,13 @@ class Accumulator:
         self.decision, self.troops, self.withdrawal = _Hist(), _Hist(), _Hist()
         self.peaks: dict[int, int] = {}
         self.contributes = np.zeros(n, np.int64)
-        self.personnel = np.zeros(n, np.float64)
-        self.cost = np.zeros(n, np.float64)
-        self.cost_deployed = np.zeros(n, np.float64)
+        self.personnel = np.zeros(n, np.int64)
+        self.cost = np.zeros(n, np.int64)  # cents
+        self.cost_deployed = np.zeros(n, np.int64)  # cents
         self.blocks = np.zeros(n, np.int64)
 
-    def add(self, out: Outcomes) -> "Accumulator":
-        for lo in range(0, len(out), BLOCK):
-            self._add_block(out.slice(lo, lo + BLOCK))
-        return self
-
-    def _add_block(self, o: Outcomes) -> None:
+    def add(self, o: Outcomes) -> "Accumulator":
+        """Fold replications in."""
         n = len(self.states)
         self.runs += len(o)
         self.requested += int(o.requested.sum())
@@ -258,10 +303,26 @@ class Accumulator:
             self.peaks[v] = self.peaks.get(v, 0) + c
         self.contributes += (o.personnel > 0).sum(axis=0)
         self.personnel += o.personnel.sum(axis=0)
-        self.cost += o.cost.sum(axis=0)
-        self.cost_deployed += o.cost[troops].sum(axis=0)
+        cents = np.rint(o.cost * CENTS).astype(np.int64)
+        self.cost += cents.sum(axis=0)
+        self.cost_deployed += cents[troops].sum(axis=0)
         blockers = o.blocker[o.blocker >= 0]
         self.blocks += np.bincount(blockers, minlength=n)[:n]
+        return self
+
+    def merge(self, other: "Accumulator") -> "Accumulator":
+        """Fold in another summary of the same model (from another chunk or worker), in any order."""
+        if other.states != self.states:
+            raise ValueError(f"cannot merge summaries of different states: {other.states} vs {self.states}")
+        self.runs += other.runs
+        self.requested += other.requested
+        for name in ("counts", "contributes", "personnel", "cost", "cost_deployed", "blocks"):
+            getattr(self, name).__iadd__(getattr(other, name))
+        for name in ("decision", "troops", "withdrawal"):
+            getattr(self, name).merge(getattr(other, name))
+        for value, count in other.peaks.items():
+            self.peaks[value] = self.peaks.get(value, 0) + count
+        return self
 
     def _peak(self) -> dict:
         n = sum(self.peaks.values())
@@ -288,11 +349,11 @@ class Accumulator:
             "peak_personnel": self._peak(),
             "personnel_by_state": {
                 s: {"p_contributes": round(int(c) / runs, 4),
-                    "mean_when_deployed": round(float(p) / deployed, 1) if deployed else 0.0}
+                    "mean_when_deployed": round(int(p) / deployed, 1) if deployed else 0.0}
                 for s, c, p in zip(self.states, self.contributes, self.personnel)},
             "cost_by_state": {
-                s: {"mean": round(float(c) / runs, 1),
-                    "mean_when_deployed": round(float(d) / deployed, 1) if deployed else 0.0}
+                s: {"mean": round(int(c) / CENTS / runs, 1),
+                    "mean_when_deployed": round(int(d) / CENTS / deployed, 1) if deployed else 0.0}
                 for s, c, d in zip(self.states, self.cost, self.cost_deployed)},
             "blocking": blocks,
             "most_often_blocks": top,

@@ -3,17 +3,16 @@
 Same numbers, by construction. :mod:`csto.sim.montecarlo` samples replications in
 fixed blocks of :data:`~csto.sim.montecarlo.BLOCK`, block ``b`` from the ``b``-th child
 of ``SeedSequence(seed)``. A Ray task here is a run of consecutive blocks of one cell
-(one model, runs, seed), sampled with :func:`~csto.sim.montecarlo.sample_block`.
+(one model, runs, seed), sampled with :func:`~csto.sim.montecarlo.sample_blocks`.
 
 - :func:`simulate` (every replication): the tasks return their rows, concatenated in
   block order.
 - :func:`summarize_runs` (summaries): each task folds its blocks into the same
-  :class:`~csto.sim.montecarlo.Accumulator` the local backend uses and returns its
-  state, split in two: the integer parts (counts, histograms), which add up in any
-  order, and, block by block, the floating-point sums, which the driver adds in block
-  order, exactly as the local accumulator does. So summaries are equal to the last bit
-  whatever ``blocks_per_task`` and however many workers, and a task sends back a few
-  kilobytes, not its rows.
+  :class:`~csto.sim.montecarlo.Accumulator` the local backend uses and sends it back;
+  the driver merges them. An Accumulator holds whole numbers only (counts, seconds,
+  cents), so the merge is exact in any order: summaries are equal to the last bit
+  whatever ``blocks_per_task`` and however many workers, and a task sends back its
+  summary, not its rows.
 
 At most ``max_in_flight`` tasks are outstanding at once.
 
@@ -35,7 +34,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from ..model import CrisisModel
-from ..montecarlo import BLOCK, Accumulator, Outcomes, block_streams, check_args, sample_block
+from ..montecarlo import BLOCK, Accumulator, Outcomes, block_streams, check_args, sample_blocks
 
 NAME = "ray"
 #: Blocks per task: 64 blocks of 1024 = 65,536 replications, a few tenths of a second of work.
@@ -78,92 +77,14 @@ def connect(address: str | None = None, num_cpus: int | None = None, runtime_env
     return ray
 
 
-def _sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], sizes: list[int]) -> Outcomes:
+def _sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], size: int) -> Outcomes:
     """One task's rows: consecutive blocks, each from its own stream (runs on a worker)."""
-    return Outcomes.concat([sample_block(model, s, size) for s, size in zip(streams, sizes)], model.states)
+    return sample_blocks(model, streams, size)
 
 
-# -- exact merging of accumulators ---------------------------------------------------
-# An Accumulator's state is integers (associative: summed in any order) and floats
-# (not associative: added block by block, in block order). _state walks it generically,
-# so a field the core adds later is merged correctly or refused, never silently wrong.
-
-def _state(obj: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any, str]]:
-    """``(path, owner, attribute, kind)`` for every mergeable attribute; kind is "int", "float" or "counts"."""
-    for name, value in vars(obj).items():
-        if name == "states":
-            continue
-        path = prefix + name
-        if isinstance(value, np.ndarray):
-            yield path, obj, name, "float" if value.dtype.kind == "f" else "int"
-        elif isinstance(value, float):
-            yield path, obj, name, "float"
-        elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-            yield path, obj, name, "int"
-        elif isinstance(value, dict) and all(isinstance(v, (int, np.integer)) for v in value.values()):
-            yield path, obj, name, "counts"
-        elif hasattr(value, "__dict__"):
-            yield from _state(value, path + ".")
-        else:
-            raise TypeError(f"Accumulator.{path}: cannot merge a {type(value).__name__} exactly")
-
-
-def _zero_floats(acc: Accumulator) -> None:
-    for _, owner, name, kind in _state(acc):
-        if kind == "float":
-            value = getattr(owner, name)
-            setattr(owner, name, np.zeros_like(value) if isinstance(value, np.ndarray) else 0.0)
-
-
-def _pack(value: Any) -> Any:
-    """Large integer arrays (the day histograms) travel as their nonzero bins."""
-    if isinstance(value, np.ndarray) and value.size > 256:
-        idx = np.flatnonzero(value)
-        return ("sparse", value.shape, idx, value[idx])
-    return value
-
-
-def _unpack_into(target: np.ndarray, packed: Any) -> None:
-    if isinstance(packed, tuple) and packed and packed[0] == "sparse":
-        np.add.at(target, packed[2], packed[3])
-    else:
-        target += packed
-
-
-def _summarize_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], sizes: list[int]) -> tuple:
-    """One task's summary: integer parts summed over its blocks, float parts block by block (on a worker)."""
-    acc = Accumulator(model.states)
-    floats = []
-    for stream, size in zip(streams, sizes):
-        _zero_floats(acc)
-        acc.add(sample_block(model, stream, size))
-        floats.append({path: (getattr(o, a).copy() if isinstance(getattr(o, a), np.ndarray) else getattr(o, a))
-                       for path, o, a, kind in _state(acc) if kind == "float"})
-    ints = {path: _pack(getattr(o, a)) for path, o, a, kind in _state(acc) if kind in ("int", "counts")}
-    return ints, floats
-
-
-def _merge(acc: Accumulator, ints: dict, floats: list[dict]) -> None:
-    """Fold a task's summary into the driver's accumulator (tasks must come in block order)."""
-    for path, owner, name, kind in list(_state(acc)):
-        if kind == "int":
-            value = getattr(owner, name)
-            if isinstance(value, np.ndarray):
-                _unpack_into(value, ints[path])
-            else:
-                setattr(owner, name, value + ints[path])
-        elif kind == "counts":
-            counts = getattr(owner, name)
-            for key, c in ints[path].items():
-                counts[key] = counts.get(key, 0) + c
-    for block in floats:
-        for path, owner, name, kind in _state(acc):
-            if kind == "float":
-                value = getattr(owner, name)
-                if isinstance(value, np.ndarray):
-                    value += block[path]
-                else:
-                    setattr(owner, name, value + block[path])
+def _summarize_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], size: int) -> Accumulator:
+    """One task's summary, in whole numbers, merged on the driver in any order (runs on a worker)."""
+    return Accumulator(model.states).add(sample_blocks(model, streams, size))
 
 
 _remote_cache: dict[str, Any] = {}
@@ -176,12 +97,11 @@ def _remote(ray, func):
 
 
 def _tasks(ray, model_ref, runs: int, seed: int, blocks_per_task: int) -> Iterator[tuple]:
-    """Submit-ready arguments for one cell: (model ref, streams, sizes) per run of blocks."""
+    """Submit-ready arguments for one cell: (model ref, streams, replications kept) per run of blocks."""
     streams = block_streams(seed, runs)
     for lo in range(0, len(streams), blocks_per_task):
         part = streams[lo:lo + blocks_per_task]
-        sizes = [min(BLOCK, runs - b * BLOCK) for b in range(lo, lo + len(part))]
-        yield model_ref, part, sizes
+        yield model_ref, part, min(len(part) * BLOCK, runs - lo * BLOCK)
 
 
 def _ordered_results(func, cells: list[tuple[CrisisModel, int, int]], blocks_per_task: int, max_in_flight: int,
@@ -231,10 +151,8 @@ def summarize_runs(cells: list[tuple[CrisisModel, int, int]], *, blocks_per_task
                    **connect_options: Any) -> list[dict]:
     """The summary of each ``(model, runs, seed)`` cell, equal to :func:`csto.sim.montecarlo.run`'s."""
     accs = [Accumulator(model.states) for model, _, _ in cells]
-    for index, (ints, floats) in _ordered_results(_summarize_blocks, cells, blocks_per_task, max_in_flight,
-                                                  **connect_options):
-        before = accs[index].runs
-        _merge(accs[index], ints, floats)
+    for index, part in _ordered_results(_summarize_blocks, cells, blocks_per_task, max_in_flight, **connect_options):
+        accs[index].merge(part)
         if progress:
-            progress(accs[index].runs - before)
+            progress(part.runs)
     return [acc.result() for acc in accs]
