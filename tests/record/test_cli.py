@@ -113,3 +113,38 @@ def test_export_csv_keeps_sources_and_periods(data, tmp_path):
     rows = list(csv.DictReader((tmp_path / "memberships.csv").open()))
     srb = [r for r in rows if r["state"] == "SRB" and r["org"] == "CSTO"][0]
     assert srb["valid_from"] == "2013" and "src-paper" in srb["sources"]
+
+
+def test_export_refuses_to_replace_a_directory_and_writes_nothing(data, tmp_path):
+    out = tmp_path / "out"
+    (out / "states.csv").mkdir(parents=True)
+    result = run("export", "--to", "csv", out, *data)
+    assert result.exit_code == 2 and "is a directory" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["states.csv"]
+
+
+def test_export_under_a_file_exits_2(data, tmp_path):
+    (tmp_path / "file").write_text("x")
+    result = run("export", "--to", "json", tmp_path / "file" / "sub", *data)
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+def test_an_empty_data_directory_exits_2(tmp_path):
+    result = run("check", "--data", tmp_path)
+    assert result.exit_code == 2 and "no record here" in result.stderr
+
+
+def test_a_corrupt_cached_record_is_rebuilt(fixture_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("CSTO_CACHE", str(tmp_path / "cache"))
+    assert run("check", "--data", fixture_dir).exit_code == 0
+    [cached] = (tmp_path / "cache").glob("record-*.sqlite")
+    cached.write_bytes(b"not a database")
+    result = run("members", "--on", "2020-01-01", "--data", fixture_dir)
+    assert result.exit_code == 0 and "Russia" in result.stdout
+
+
+def test_a_cache_path_that_is_a_file_exits_2(fixture_dir, tmp_path, monkeypatch):
+    (tmp_path / "cache").write_text("x")
+    monkeypatch.setenv("CSTO_CACHE", str(tmp_path / "cache"))
+    result = run("check", "--data", fixture_dir)
+    assert result.exit_code == 2 and "CSTO_CACHE" in result.stderr

@@ -79,3 +79,17 @@ def test_cross_references_are_checked_only_once_items_are_valid(fixture_dir):
 def test_missing_directory_is_a_record_error(tmp_path):
     with pytest.raises(RecordError, match="no such directory"):
         load(tmp_path / "absent")
+
+
+def test_an_empty_directory_is_not_a_record(tmp_path):
+    with pytest.raises(RecordError, match="no record here"):
+        load(tmp_path)
+
+
+def test_a_record_without_sources_gets_one_error_not_one_per_fact(fixture_dir):
+    text = (fixture_dir / "base.yaml").read_text()
+    (fixture_dir / "base.yaml").write_text(text[text.index("states:"):])
+    with pytest.raises(RecordError) as info:
+        load(fixture_dir)
+    assert [e.field for e in info.value.errors] == ["sources"]
+    assert "no sources" in str(info.value)

@@ -48,13 +48,17 @@ def members(on: OnOpt = None,
             org: OrgOpt = CSTO, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Who was a member (or observer, partner, former member...) on a date."""
     when = _on(on)
-    rows = open_record(data).members(when, status, org)
+    rec = open_record(data)
+    rows = rec.members(when, status, org)
     if format is Format.json:
         return emit_json([r.as_dict() for r in rows])
     console.print(table(f"{org}: status '{status}' on {when}", ["state", "name", "status", "since", "until", "sources"],
                         [[r.state, r.name, _status_label(r), r.since, r.until or "", cite(r.sources)]
                          for r in rows]))
     console.print(f"{len(rows)} state(s)")
+    coverage = rec.organization(org).coverage
+    if coverage:
+        console.print(f"[dim]coverage of {org} in the record: {coverage}[/dim]", highlight=False)
 
 
 def history(state: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, e.g. UZB")],
@@ -94,6 +98,9 @@ def organs(on: Annotated[str | None, typer.Option("--on", help="only organs in e
                            "composition": o.composition, "function": o.function,
                            "quote": o.quote.model_dump() if o.quote else None, "decision_rule": o.decision_rule,
                            "cadence": o.cadence, "from": o.start, "to": o.end, "sources": _refs(o)} for o in found])
+    if not found:
+        console.print(f"No organ is recorded on {day(on, '--on')}." if on else "No organ is recorded.")
+        return
     console.print(tree_of_organs(found, Tree("[b]CSTO organs[/b]")))
 
 
@@ -155,13 +162,18 @@ def overlap(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = 
     rec = open_record(data)
     grid = rec.overlap(when)
     orgs = rec.organization_ids()
+    coverage = {o.id: o.coverage for o in rec.organizations() if o.coverage}
     if format is Format.json:
-        return emit_json({"on": when.isoformat(), "organizations": orgs,
+        return emit_json({"on": when.isoformat(), "organizations": orgs, "coverage": coverage,
                           "states": [{"state": s, "name": rec.states[s].name, "statuses": cells}
                                      for s, cells in grid.items()]})
-    orgs = [o for o in orgs if any(o in cells for cells in grid.values())]  # hide empty columns
-    console.print(table(f"memberships on {when}", ["state", *orgs],
-                        [[s, *[cells.get(o, "") for o in orgs]] for s, cells in grid.items()]))
+    shown = [o for o in orgs if any(o in cells for cells in grid.values())]  # hide empty columns
+    console.print(table(f"memberships on {when}", ["state", *shown],
+                        [[s, *[cells.get(o, "") for o in shown]] for s, cells in grid.items()]))
+    if len(shown) < len(orgs):
+        console.print(f"no status recorded on {when} in: {', '.join(o for o in orgs if o not in shown)}")
+    for org_id, text in coverage.items():
+        console.print(f"[dim]{org_id}: {text}[/dim]", highlight=False)
 
 
 def export(to: Annotated[str, typer.Option("--to", help="csv, json or sqlite")],

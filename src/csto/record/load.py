@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from . import dates
 from .model import SECTIONS, Base, Period
-from .yamlio import LineDict, RecordError, RecordErrors, line_at, read
+from .yamlio import LineDict, RecordError, RecordErrors, line_at, plain_problem, read
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,8 @@ def _pydantic_error(path: Path, section: str, index: int, raw: LineDict, exc: Va
         value = err.get("input") if loc else None
         if isinstance(value, (dict, list)):
             value = None
-        problem = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing" and loc and loc[-1] == "sources":
-            problem = "every fact needs at least one source"
-        elif err["type"] == "too_short" and loc and loc[-1] == "sources":
+        problem = plain_problem(err)
+        if err["type"] in ("missing", "too_short") and loc and loc[-1] == "sources":
             problem = "every fact needs at least one source"
         out.append(RecordError(path, line, f"{section}[{index}]{dotted}", problem, value))
     return out
@@ -95,8 +93,11 @@ def load(data_dir: str | Path) -> Loaded:
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise RecordError(data_dir, None, "data", "no such directory")
+    paths = sorted(data_dir.glob("*.yaml"))
+    if not paths:
+        raise RecordError(data_dir, None, "data", "no record here: the directory holds no *.yaml files")
     loaded, errors = Loaded(), []
-    for path in sorted(data_dir.glob("*.yaml")):
+    for path in paths:
         loaded.files.append(path)
         try:
             load_file(path, loaded, errors)
@@ -163,6 +164,9 @@ def _source_refs(loc: Located):
 
 def check(loaded: Loaded) -> list[RecordError]:
     errors: list[RecordError] = []
+    if not loaded.sections["sources"]:  # one clear error rather than one per fact
+        where = loaded.files[0].parent if loaded.files else "data"
+        return [RecordError(where, None, "sources", "the record has no sources (is sources.yaml missing?)")]
     known = _ids(loaded, errors)
     for section, locs in loaded.sections.items():
         for loc in locs:

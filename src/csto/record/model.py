@@ -83,6 +83,7 @@ class Organization(Fact):
     name: str
     kind: Literal["military-alliance", "political", "economic", "security", "universal", "programme"]
     founded: DateText | None = None
+    coverage: str | None = None  # which memberships the record holds, where it holds only some
 
 
 Status = Literal["member", "observer", "partner", "negotiating", "suspended", "applicant"]

@@ -72,6 +72,11 @@ def _ids(fact) -> list[str]:
     return list(dict.fromkeys(r.id for r in fact.sources))
 
 
+def _adjacent(before: Membership, after: Membership) -> bool:
+    """True when ``after`` starts the day after ``before`` ends (no gap between the periods)."""
+    return before.end is not None and (dates.first_day(after.start) - dates.last_day(before.end)).days == 1
+
+
 def _day(on: date | str) -> str:
     return on.isoformat() if isinstance(on, date) else dates.parse_day(on).isoformat()
 
@@ -118,8 +123,17 @@ class Record:
                                f"({', '.join(sorted(self.states))})")
         return self.states[code]
 
+    def organizations(self) -> list:
+        return self.all("organizations")
+
+    def organization(self, org_id: str):
+        for o in self.organizations():
+            if o.id == org_id:
+                return o
+        raise UnknownError(f"unknown organization {org_id!r}: expected one of {', '.join(self.organization_ids())}")
+
     def organization_ids(self) -> list[str]:
-        return [o.id for o in self.all("organizations")]
+        return [o.id for o in self.organizations()]
 
     def _row(self, m: Membership, status: str | None = None) -> StatusRow:
         return StatusRow(m.state, self.states[m.state].name, m.org, status or m.status, m.level,
@@ -144,11 +158,31 @@ class Record:
             raise UnknownError(f"unknown status {status!r}: expected one of {', '.join(sorted(valid))}")
         if org not in self.organization_ids():
             raise UnknownError(f"unknown organization {org!r}: expected one of {', '.join(self.organization_ids())}")
-        current = [self._row(m) for m in self.valid_on("memberships", on, "org = ?", (org,))]
+        current = [self._spanning(m) for m in self.valid_on("memberships", on, "org = ?", (org,))]
         rows = [r for r in current if status in ("all", r.status)]
-        if status in ("former", "all"):
+        if status == "former":
             rows += self._former(on, org, {r.state for r in current if r.status == "member"})
+        elif status == "all":  # a state listed with its current status is not listed again as former
+            rows += self._former(on, org, {r.state for r in current})
         return sorted(rows, key=lambda r: (r.status != "member", r.status, r.level, r.state))
+
+    def _spanning(self, m: Membership) -> StatusRow:
+        """``m`` as a row whose since/until span the unbroken run of periods with the same status.
+
+        Armenia has been a member since 1992 without a break: the freeze of 2024 splits its record
+        into two periods (participation full, then frozen), but "member until 2024" would misread.
+        """
+        periods = self.all("memberships", "state = ? AND org = ? AND level = ? AND status = ?",
+                           (m.state, m.org, m.level, m.status), "from_day")
+        index = periods.index(m)
+        lo = hi = index
+        while lo > 0 and _adjacent(periods[lo - 1], periods[lo]):
+            lo -= 1
+        while hi < len(periods) - 1 and _adjacent(periods[hi], periods[hi + 1]):
+            hi += 1
+        row = self._row(m)
+        return StatusRow(row.state, row.name, row.org, row.status, row.level, row.participation,
+                         periods[lo].start, periods[hi].end, row.sources, row.note)
 
     def _former(self, on: date | str, org: str, members_now: set[str]) -> list[StatusRow]:
         day = _day(on)
@@ -253,7 +287,7 @@ class Record:
             out.append(Happening(x.start, "exercise", x.name, x.participants, _ids(x), x.id))
         for m in self.missions():
             out.append(Happening(m.start, "mission", m.name, [m.host] + [c.state for c in m.contributors],
-                                 [r.id for r in m.sources], m.id))
+                                 _ids(m), m.id))
         for c in self.crises():
             out.append(Happening(c.date, "crisis", c.name, c.targets, _ids(c), c.id))
         # a date text overlaps the window if any day it can mean falls inside it

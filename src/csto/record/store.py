@@ -23,6 +23,7 @@ from pathlib import Path
 from . import dates
 from .load import Loaded, load
 from .model import SECTIONS, Period
+from .yamlio import RecordError
 
 SCHEMA_VERSION = "1"
 
@@ -102,11 +103,35 @@ def cache_dir() -> Path:
     return Path(os.environ.get("CSTO_CACHE") or Path.home() / ".cache" / "csto")
 
 
+def _built_from(path: Path, digest: str) -> bool:
+    """True when ``path`` is a readable compiled record of exactly this YAML."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == digest
+
+
 def compile_record(data_dir: Path, target: Path | None = None) -> Path:
-    """Validate ``data_dir`` and return the path of its compiled SQLite file, building it if needed."""
+    """Validate ``data_dir`` and return the path of its compiled SQLite file, building it if needed.
+
+    A cached file that is unreadable or was built from other YAML (a crash, a disk error, a hand
+    edit) is rebuilt, never used.
+    """
     data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise RecordError(data_dir, None, "data", "no such directory")
     digest = content_hash(data_dir)
     path = Path(target) if target else cache_dir() / f"record-{digest[:16]}.sqlite"
-    if target is None and path.exists():
+    if target is None and path.exists() and _built_from(path, digest):
         return path
-    return write(load(data_dir), path, digest)
+    loaded = load(data_dir)
+    try:
+        return write(loaded, path, digest)
+    except OSError as exc:
+        raise RecordError(path.parent, None, "CSTO_CACHE",
+                          f"cannot write the compiled record there: {exc.strerror or exc}") from None

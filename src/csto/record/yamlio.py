@@ -19,7 +19,8 @@ class RecordError(ValueError):
     def __init__(self, file: str | Path, line: int | None, field: str, problem: str, value: object = None):
         self.file, self.line, self.field, self.problem, self.value = str(file), line, field, problem, value
         where = f"{self.file}:{line}" if line else self.file
-        shown = f" (got {value!r})" if value is not None else ""
+        # name the offending value, unless the problem already quotes it
+        shown = f" (got {value!r})" if value is not None and repr(value) not in problem else ""
         super().__init__(f"{where}: {field}: {problem}{shown}")
 
     def as_dict(self) -> dict:
@@ -36,6 +37,45 @@ class RecordErrors(RecordError):
         super().__init__(first.file, first.line, first.field, first.problem, first.value)
         more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
         self.args = ("\n".join(str(e) for e in errors) if len(errors) > 1 else str(first) + more,)
+
+
+_PLAIN = {
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field",
+    "literal_error": "expected one of {expected}",
+    "enum": "expected one of {expected}",
+    "too_short": "must have at least {min_length} item(s)",
+    "greater_than": "must be greater than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "string_type": "expected text",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping",
+}
+_PATTERNS = {
+    r"^[A-Z]{3}$": "expected an ISO 3166-1 alpha-3 state code (three capital letters, e.g. ARM)",
+    r"^[a-z0-9][a-z0-9_.-]*$": "expected an id of lower-case letters, digits, '-', '_' or '.'",
+}
+
+
+def plain_problem(err: dict) -> str:
+    """A pydantic error (one item of ``ValidationError.errors()``) in plain words a record editor can act on."""
+    ctx = err.get("ctx") or {}
+    if err["type"] == "string_pattern_mismatch":
+        return _PATTERNS.get(ctx.get("pattern"), f"does not match the pattern {ctx.get('pattern')}")
+    template = _PLAIN.get(err["type"])
+    if template:
+        try:
+            return template.format(**ctx)
+        except (KeyError, IndexError):
+            pass
+    return err["msg"].removeprefix("Value error, ")
 
 
 class LineDict(dict):
