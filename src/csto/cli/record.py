@@ -33,6 +33,11 @@ def _refs(item) -> list[dict]:
     return [{"id": r.id, "passage": r.passage} for r in item.sources]
 
 
+def _since(text: str, attested: bool) -> str:
+    """'by 2022' where the start is unknown and the date only attests the fact."""
+    return f"by {text}" if attested else text
+
+
 def _status_label(row) -> str:
     """'member', 'member (frozen)', 'observer (parliamentary-assembly)': one cell for status, participation, level."""
     label = row.status
@@ -53,7 +58,8 @@ def members(on: OnOpt = None,
     if format is Format.json:
         return emit_json([r.as_dict() for r in rows])
     console.print(table(f"{org}: status '{status}' on {when}", ["state", "name", "status", "since", "until", "sources"],
-                        [[r.state, r.name, _status_label(r), r.since, r.until or "", cite(r.sources)]
+                        [[r.state, r.name, _status_label(r), _since(r.since, r.since_attested), r.until or "",
+                          cite(r.sources)]
                          for r in rows]))
     console.print(f"{len(rows)} state(s)")
     coverage = rec.organization(org).coverage
@@ -68,12 +74,14 @@ def history(state: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, 
     if format is Format.json:
         return emit_json({"state": h["state"], "name": h["name"],
                           "periods": [{"org": p.org, "status": p.status, "level": p.level,
-                                       "participation": p.participation, "from": p.start, "to": p.end,
+                                       "participation": p.participation, "from": p.start,
+                                       "from_attested": p.from_attested, "to": p.end,
                                        "note": p.note, "sources": _refs(p)} for p in h["periods"]],
                           "acts": [{"org": a.org, "kind": a.kind, "date": a.date, "instrument": a.instrument,
                                     "note": a.note, "sources": _refs(a)} for a in h["acts"]]})
     console.print(table(f"{h['name']} ({h['state']}): status periods", ["org", "status", "from", "to", "sources"],
-                        [[p.org, _status_label(p), p.start, p.end or "", cite(p.sources)] for p in h["periods"]]))
+                        [[p.org, _status_label(p), _since(p.start, p.from_attested), p.end or "", cite(p.sources)]
+                         for p in h["periods"]]))
     console.print(table("acts", ["date", "org", "act", "instrument", "note"],
                         [[a.date, a.org, a.kind, a.instrument, a.note] for a in h["acts"]]))
 
@@ -97,7 +105,8 @@ def organs(on: Annotated[str | None, typer.Option("--on", help="only organs in e
         return emit_json([{"id": o.id, "name": o.name, "parent": o.parent, "kind": o.kind,
                            "composition": o.composition, "function": o.function,
                            "quote": o.quote.model_dump() if o.quote else None, "decision_rule": o.decision_rule,
-                           "cadence": o.cadence, "from": o.start, "to": o.end, "sources": _refs(o)} for o in found])
+                           "cadence": o.cadence, "from": o.start, "from_attested": o.from_attested, "to": o.end,
+                           "sources": _refs(o)} for o in found])
     if not found:
         console.print(f"No organ is recorded on {day(on, '--on')}." if on else "No organ is recorded.")
         return

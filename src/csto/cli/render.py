@@ -47,7 +47,7 @@ def status_bar(rows: list[StatusRow], today: date, width: int = 60) -> Table:
             bar.append(ch, style=st or "")
         label = state if level == "organization" else f"{state} (PA)"
         desc = "; ".join(f"{p.status}{' (frozen)' if p.participation == 'frozen' else ''} "
-                         f"{p.since}–{p.until or ''}" for p in periods)
+                         f"{'by ' if p.since_attested else ''}{p.since}–{p.until or ''}" for p in periods)
         grid.add_row(label, bar, desc)
     legend = Text("legend: ")
     for status, style in _STYLE.items():
@@ -69,6 +69,8 @@ def tree_of_organs(organs: list, root: Tree) -> Tree:
             extra = " · ".join(x for x in (o.decision_rule and f"decides by {o.decision_rule}",
                                            o.cadence and f"meets {o.cadence}") if x)
             label = Text(o.name, style="bold")
+            if o.from_attested:
+                label.append(f"  (attested by {o.start}; start unknown)", style="dim")
             if extra:
                 label.append(f"  [{extra}]", style="dim")
             add(node.add(label), o.id)

@@ -47,6 +47,8 @@ class Period(Fact):
 
     start: DateText = Field(alias="from")
     end: DateText | None = Field(default=None, alias="to")
+    # true when the real start is unknown and ``from`` is only the date of the earliest source attesting it
+    from_attested: bool = False
 
     @model_validator(mode="after")
     def _ordered(self):

@@ -47,6 +47,7 @@ class StatusRow:
     until: str | None
     sources: list[str]
     note: str | None = None
+    since_attested: bool = False  # the start is unknown: ``since`` is the earliest date a source attests it
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -137,7 +138,8 @@ class Record:
 
     def _row(self, m: Membership, status: str | None = None) -> StatusRow:
         return StatusRow(m.state, self.states[m.state].name, m.org, status or m.status, m.level,
-                         m.participation, m.start, m.end, list(dict.fromkeys(r.id for r in m.sources)), m.note)
+                         m.participation, m.start, m.end, list(dict.fromkeys(r.id for r in m.sources)), m.note,
+                         m.from_attested)
 
     def status_of(self, state: str, on: date | str, org: str = CSTO,
                   level: str = "organization") -> Membership | None:
@@ -182,7 +184,7 @@ class Record:
             hi += 1
         row = self._row(m)
         return StatusRow(row.state, row.name, row.org, row.status, row.level, row.participation,
-                         periods[lo].start, periods[hi].end, row.sources, row.note)
+                         periods[lo].start, periods[hi].end, row.sources, row.note, periods[lo].from_attested)
 
     def _former(self, on: date | str, org: str, members_now: set[str]) -> list[StatusRow]:
         day = _day(on)

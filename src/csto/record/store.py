@@ -28,8 +28,13 @@ from .yamlio import RecordError
 SCHEMA_VERSION = "1"
 
 
+def _schema_fingerprint() -> bytes:
+    """The entity models' fields: a change to them must rebuild every cached record."""
+    return json.dumps({name: sorted(model.model_fields) for name, model in SECTIONS.items()}).encode()
+
+
 def content_hash(data_dir: Path) -> str:
-    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    digest = hashlib.sha256(SCHEMA_VERSION.encode() + _schema_fingerprint())
     for path in sorted(Path(data_dir).glob("*.yaml")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
