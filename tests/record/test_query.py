@@ -165,3 +165,18 @@ def test_recompiles_when_the_yaml_changes(fixture_dir):
         "states:\n  - {code: KAZ, name: Kazakhstan, sources: [src-paper]}\n")
     second = Record.open(fixture_dir)
     assert second.path != first and "KAZ" in second.states
+
+
+def test_organization_ids_are_case_insensitive(fixture_record):
+    assert states(fixture_record.members("2020-01-01", org="csto")) == ["ARM", "RUS"]
+    assert [r.state for r in fixture_record.timeline("nato")] == ["SRB"]
+
+
+def test_attested_starts_are_marked(fixture_dir):
+    from csto.record import Record
+
+    (fixture_dir / "extra.yaml").write_text(
+        "memberships:\n  - {state: RUS, org: NATO, status: partner, from: '2022', from_attested: true,"
+        " sources: [src-paper]}\n")
+    [row] = Record.open(fixture_dir).members("2023-01-01", "partner", "NATO")[:1]
+    assert row.since == "2022" and row.since_attested

@@ -57,14 +57,14 @@ def members(on: OnOpt = None,
     rows = rec.members(when, status, org)
     if format is Format.json:
         return emit_json([r.as_dict() for r in rows])
-    console.print(table(f"{org}: status '{status}' on {when}", ["state", "name", "status", "since", "until", "sources"],
+    console.print(table(f"{org.upper()}: status '{status}' on {when}", ["state", "name", "status", "since", "until", "sources"],
                         [[r.state, r.name, _status_label(r), _since(r.since, r.since_attested), r.until or "",
                           cite(r.sources)]
                          for r in rows]))
     console.print(f"{len(rows)} state(s)")
     coverage = rec.organization(org).coverage
     if coverage:
-        console.print(f"[dim]coverage of {org} in the record: {coverage}[/dim]", highlight=False)
+        console.print(f"[dim]coverage of {org.upper()} in the record: {coverage}[/dim]", highlight=False)
 
 
 def history(state: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, e.g. UZB")],

@@ -128,8 +128,9 @@ class Record:
         return self.all("organizations")
 
     def organization(self, org_id: str):
+        """The organization with this id (case-insensitive: 'csto' is the CSTO)."""
         for o in self.organizations():
-            if o.id == org_id:
+            if o.id.upper() == org_id.upper():
                 return o
         raise UnknownError(f"unknown organization {org_id!r}: expected one of {', '.join(self.organization_ids())}")
 
@@ -158,8 +159,7 @@ class Record:
         valid = {"member", "observer", "partner", "negotiating", "suspended", "applicant", "former", "all"}
         if status not in valid:
             raise UnknownError(f"unknown status {status!r}: expected one of {', '.join(sorted(valid))}")
-        if org not in self.organization_ids():
-            raise UnknownError(f"unknown organization {org!r}: expected one of {', '.join(self.organization_ids())}")
+        org = self.organization(org.upper()).id
         current = [self._spanning(m) for m in self.valid_on("memberships", on, "org = ?", (org,))]
         rows = [r for r in current if status in ("all", r.status)]
         if status == "former":
@@ -206,6 +206,7 @@ class Record:
 
     def timeline(self, org: str = CSTO) -> list[StatusRow]:
         """Every status period in ``org``, by state and start."""
+        org = self.organization(org).id
         return [self._row(m) for m in self.all("memberships", "org = ?", (org,), "state, from_day")]
 
     def overlap(self, on: date | str) -> dict[str, dict[str, str]]:
