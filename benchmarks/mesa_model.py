@@ -112,6 +112,8 @@ class CrisisSimulation(mesa.Model):
         self.voters.do("cast_vote")
         blockers = [a for a in self.voters if a.vote == "block"]
         level = max(min([m.ceiling] + [a.accept for a in blockers]), m.floor)
+        if not self.t["voters"]:  # nobody can consent: an empty set of voters is not consensus
+            level = NOTHING
         if level < m.ceiling and blockers:
             self.blocker = min(blockers, key=lambda a: a.z).index
         if level == TROOPS:

@@ -17,19 +17,20 @@
 4. **Beyond one machine.** A sweep (every scenario x a grid) on the local backend and on a
    private Ray instance with every core: wall time, and whether the rows are identical.
 
-Writes ``benchmarks/results.json`` (see docs/benchmarks.md for the fields).
+Writes ``benchmarks/results.json`` (see docs/benchmarks.md for the fields); ``--quick`` writes
+``benchmarks/results-quick.json`` (git-ignored) and may not overwrite the committed figures.
 """
 
 from __future__ import annotations
 
 import os
 
-# one core, one thread: set before numpy is imported
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
 ALL_CPUS = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-if ALL_CPUS:
-    os.sched_setaffinity(0, {ALL_CPUS[0]})
+if __name__ == "__main__":  # one core, one thread, set before numpy is imported (not when imported by tests)
+    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_var] = "1"
+    if ALL_CPUS:
+        os.sched_setaffinity(0, {ALL_CPUS[0]})
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
@@ -211,13 +212,35 @@ def markdown(r: dict) -> str:
     return "\n".join(lines)
 
 
+RESULTS = HERE / "results.json"
+QUICK_RESULTS = HERE / "results-quick.json"  # git-ignored: smoke-test figures never replace the committed ones
+
+
+def output_path(quick: bool, out: Path | None) -> Path:
+    """Where a run writes: ``--out``, else results.json (full) or results-quick.json (``--quick``).
+
+    A quick run may not write the committed results.json: its figures are a smoke test, not figures.
+    """
+    path = out or (QUICK_RESULTS if quick else RESULTS)
+    if quick and path.resolve() == RESULTS.resolve():
+        raise ValueError(f"--quick: its smoke-test figures may not overwrite {RESULTS.name}; "
+                         f"use --out elsewhere (default {QUICK_RESULTS.name})")
+    return path
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="small numbers: a smoke test of the harness, not figures")
-    ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    ap.add_argument("--quick", action="store_true",
+                    help=f"small numbers: a smoke test of the harness, not figures (writes {QUICK_RESULTS.name})")
+    ap.add_argument("--out", type=Path, default=None,
+                    help=f"results file (default {RESULTS.name}; {QUICK_RESULTS.name} with --quick)")
     ap.add_argument("--no-ray", action="store_true", help="skip the local-versus-Ray sweep")
     ap.add_argument("--markdown", action="store_true", help="only print the figures of --out as Markdown tables")
     args = ap.parse_args(argv)
+    try:
+        args.out = output_path(args.quick and not args.markdown, args.out)
+    except ValueError as exc:
+        ap.error(str(exc))
     if args.markdown:
         print(markdown(json.loads(args.out.read_text())))
         return {}

@@ -65,6 +65,8 @@ class Crisis:
         blockers = [v for v in votes.values() if v[0] == "block"]
         level = min([m.ceiling] + [a for _, _, a, _ in blockers])
         level = max(level, m.floor)
+        if not self.t["voters"]:  # nobody can consent: an empty set of voters is not consensus
+            level = NOTHING
         if level < m.ceiling and blockers:
             self.blocker = min(blockers, key=lambda v: v[1])[3]
         # 6. force generation

@@ -50,3 +50,54 @@ def test_a_crisis_without_a_scenario_file_becomes_an_event(record):
     for crisis in record.crises():
         event = event_from_crisis(crisis)
         assert event.targets == list(crisis.targets)
+
+
+# -- the scenarios directory ------------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from csto.analysis.backtest import scenario_files  # noqa: E402
+from csto.record import RecordError  # noqa: E402
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+KAZAKHSTAN = SCENARIOS / "kazakhstan-2022-01.yaml"
+
+
+def test_the_shipped_scenarios_each_name_a_distinct_crisis_of_the_record(record):
+    files = scenario_files(SCENARIOS, record.crises())
+    assert files["kaz-2022-january"] == KAZAKHSTAN and set(files) <= {c.id for c in record.crises()}
+
+
+def test_a_scenarios_directory_that_does_not_exist_is_an_error(record, tmp_path):
+    with pytest.raises(RecordError, match="no such directory"):
+        backtest(record, runs=10, scenarios=tmp_path / "nope")
+
+
+def test_a_file_given_as_the_scenarios_directory_is_an_error(record):
+    with pytest.raises(RecordError, match="expected a directory"):
+        backtest(record, runs=10, scenarios=KAZAKHSTAN)
+
+
+def test_two_scenarios_of_one_crisis_are_an_error_naming_both(record, tmp_path):
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(KAZAKHSTAN.read_text())
+    with pytest.raises(RecordError) as err:
+        scenario_files(tmp_path, record.crises())
+    assert "a.yaml" in str(err.value) and "b.yaml" in str(err.value) and "simulation.crisis" in str(err.value)
+
+
+def test_an_unknown_crisis_is_an_error_with_file_line_and_field(record, tmp_path):
+    (tmp_path / "a.yaml").write_text(KAZAKHSTAN.read_text().replace("crisis: kaz-2022-january", "crisis: nope"))
+    with pytest.raises(RecordError, match=r"a\.yaml:\d+: simulation\.crisis: no such crisis.*'nope'"):
+        scenario_files(tmp_path, record.crises())
+
+
+def test_a_scenario_dated_outside_its_crisis_is_an_error(record, tmp_path):
+    (tmp_path / "a.yaml").write_text(KAZAKHSTAN.read_text().replace("2022-01-05", "2022-03-05"))
+    with pytest.raises(RecordError, match=r"a\.yaml:\d+: date: outside the dates of crisis kaz-2022-january"):
+        scenario_files(tmp_path, record.crises())
+
+
+def test_a_scenario_may_be_dated_between_its_crisis_and_the_request_for_help(record, tmp_path):
+    (tmp_path / "a.yaml").write_text(KAZAKHSTAN.read_text().replace("date: 2022-01-05\nkind", "date: 2022-01-03\nkind"))
+    assert scenario_files(tmp_path, record.crises()) == {"kaz-2022-january": tmp_path / "a.yaml"}

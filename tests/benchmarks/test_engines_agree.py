@@ -109,3 +109,27 @@ def test_blocks_sampled_together_equal_blocks_sampled_one_by_one(cost_rule):
                                      model.states)
     for field in dataclasses.fields(ref)[1:]:
         assert np.array_equal(getattr(ref, field.name), getattr(got, field.name), equal_nan=True), field.name
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize("voting", [[False] * 5, [True, False, False, False, False]])
+def test_with_no_voter_every_engine_says_nothing(engine, voting):
+    # the target alone (or nobody) votes: an empty set of voters is not consensus, whatever the floor
+    model = mixed(voting=voting, p_request=1.0, floor=2)
+    module, _ = ENGINES[engine]
+    for out in (montecarlo.simulate(model, 200, 1), module.simulate(model, 200, 2)):
+        assert (out.outcome == 0).all() and (out.blocker == -1).all() and not out.cost.any()
+
+
+def test_a_quick_run_never_writes_the_committed_results():
+    from benchmarks import run
+
+    assert run.output_path(False, None) == run.RESULTS
+    assert run.output_path(True, None) == run.QUICK_RESULTS != run.RESULTS
+    assert run.output_path(True, Path("/tmp/x.json")) == Path("/tmp/x.json")
+    with pytest.raises(ValueError, match="--quick"):
+        run.output_path(True, run.RESULTS)
+
+
+def test_the_quick_results_file_is_ignored_by_git():
+    assert "benchmarks/results-quick.json" in (ROOT / ".gitignore").read_text().splitlines()

@@ -124,6 +124,15 @@ def test_grid_rejects_an_invalid_value_naming_the_point():
         sweep([crisis()], {"p_request": [1.5]}, runs=10, seed=0)
 
 
+@pytest.mark.parametrize("name, value", [("p_request", "abc"), ("stance_mean", "x"), ("target", 1.5),
+                                         ("floor", "war"), ("cost_rule", 3), ("voting", "yes")])
+def test_grid_rejects_a_value_of_the_wrong_kind_by_name(name, value):
+    with pytest.raises(SweepError, match=f"grid: {name}: expected"):
+        grid_points({name: [value]})
+    with pytest.raises(SweepError, match=f"grid: {name}: expected"):
+        apply(crisis(), {name: value})
+
+
 def test_sweep_rejects_an_unknown_backend():
     with pytest.raises(SweepError, match="backend: expected one of local, ray, got 'spark'"):
         sweep([crisis()], None, runs=10, seed=0, backend="spark")
@@ -153,6 +162,11 @@ def test_cli_sweep_prints_one_json_row_per_cell():
     (["--grid", "p_war=0.1"], "unknown field 'p_war'"),
     (["--grid", "p_request"], "expected FIELD=VALUE"),
     (["--grid", "p_request=2"], "expected a probability"),
+    (["--grid", "p_request=abc"], "--grid p_request: expected a number, got 'abc'"),
+    (["--grid", "stance_sd=0.5,high"], "--grid stance_sd: expected a number, got 'high'"),
+    (["--grid", "ceiling=war"], "--grid ceiling: expected an outcome class"),
+    (["--grid", "cost_rule=free"], "--grid cost_rule: expected one of contributor, budget, got 'free'"),
+    (["--grid", "voting=1"], "--grid voting: expected true or false"),
     (["--backend", "spark"], "--backend: expected one of local, ray"),
 ])
 def test_cli_sweep_bad_input_exits_2_with_a_message(args, message):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from csto.sim import FACTORS, Situation, compile, run
+from csto.sim import FACTORS, OUTCOMES, Situation, compile, run
 from csto.sim.decisions import factors, stance_means, treaty_basis
 
 STATES = ("ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK")
@@ -89,3 +89,18 @@ def test_no_state_code_appears_in_the_simulation_code():
     codes = re.compile(r"[\"'](ARM|AZE|BLR|KAZ|KGZ|RUS|TJK|UZB)[\"']")
     for path in src.rglob("*.py"):
         assert not codes.search(path.read_text()), path
+
+
+def test_a_flag_can_cap_the_ceiling_and_the_floor_never_exceeds_it(params):
+    b = treaty_basis(sit(flags=("treaty-not-in-force",)), params)
+    assert b.ceiling == 0 and b.floor == 0 and b.caps["treaty-not-in-force"]["ceiling"] == "nothing"
+
+
+def test_a_non_member_target_caps_the_ceiling_at_a_mission(params):
+    b = treaty_basis(sit(flags=("target-not-member",)), params)
+    assert b.ceiling == OUTCOMES.index("mission") and b.floor <= b.ceiling
+
+
+def test_flags_without_caps_leave_the_articles_ceiling_and_floor(params):
+    plain, flagged = treaty_basis(sit(), params), treaty_basis(sit(flags=("perpetrator-unknown",)), params)
+    assert (plain.ceiling, plain.floor) == (flagged.ceiling, flagged.floor) and not flagged.caps

@@ -99,6 +99,20 @@ def test_the_floor_holds_even_when_a_member_wants_nothing(toy):
     assert (out.outcome == OUTCOMES.index("consultations")).all()
 
 
+@pytest.mark.parametrize("voting", [[False] * 6, [False, False, True, False, False, False]])
+def test_with_no_voter_nobody_consents_and_nothing_happens(voting, toy):
+    # an empty set of voters is not consensus: neither the ceiling nor the floor is reached
+    out = simulate(toy(stance_mean=[9.0] * 6, stance_sd=0.01, voting=voting, floor=2), 500, seed=2)
+    assert (out.outcome == 0).all() and (out.blocker == -1).all() and (out.peak_personnel == 0).all()
+    assert not out.cost.any()
+
+
+def test_a_model_of_no_states_is_nothing(toy):
+    empty = toy(states=(), target=-1, stance_mean=[], voting=[], p_stand_aside=[], contingent=[],
+                distance_km=[], budget_share=[])
+    assert summarize(simulate(empty, 500, seed=2))["outcomes"]["nothing"] == 1.0
+
+
 def test_troops_without_any_contributor_fall_to_assistance(toy):
     out = simulate(toy(stance_mean=[9.0] * 6, stance_sd=0.01, contingent=[0.0] * 6), 500, seed=2)
     assert (out.outcome == OUTCOMES.index("assistance")).all()

@@ -106,3 +106,37 @@ def test_an_overlay_replaces_a_value_without_touching_the_files(params):
 def test_a_bad_overlay_is_refused(params, overlay):
     with pytest.raises(RecordError):
         params.with_overlay(overlay)
+
+
+def test_every_relation_commitment_and_constraint_admits_its_number_is_an_assumption(params):
+    # the documents and dates are sourced; the numbers put on them are judgement calls
+    rel = params.relations
+    for entry in [*rel.relations, *rel.commitments, *rel.domestic]:
+        assert entry.assumption, entry.what
+
+
+def test_a_dated_value_without_source_or_assumption_is_refused_with_file_and_line(tmp_path):
+    sim = _copy(tmp_path)
+    path = sim / "relations.yaml"
+    text = path.read_text()
+    start = text.index("commitments:")
+    block = text[start:text.index("domestic:")]
+    bare = block.replace("    assumption: true\n", "")
+    bare = bare[:bare.index("    sources:")] + "\n"
+    path.write_text(text.replace(block, bare))
+    with pytest.raises(RecordError) as err:
+        load_params(sim)
+    assert "relations.yaml:" in str(err.value) and "commitments.0" in str(err.value)
+    assert "assumption: true" in str(err.value)
+
+
+@pytest.mark.parametrize("field", ["ceiling", "floor"])
+def test_a_flag_cap_must_be_an_outcome_class(tmp_path, field):
+    sim = _copy(tmp_path)
+    path = sim / "basis.yaml"
+    text = path.read_text()
+    flag = text.index("  treaty-not-in-force:")
+    line = text.index(f"    {field}: nothing\n", flag)
+    path.write_text(text[:line] + f"    {field}: war\n" + text[line + len(f"    {field}: nothing\n"):])
+    with pytest.raises(RecordError, match=f"basis.yaml:\\d+: flags.treaty-not-in-force.{field}"):
+        load_params(sim)

@@ -75,3 +75,17 @@ def test_backtest_json_reports_every_case():
     assert cases["kaz-2022-january"]["predicted"]["outcome"] == "troops"
     assert cases["arm-2022-september"]["predicted"]["outcome"] != "troops"
     assert "loo" in cases["kaz-2022-january"] and out["note"]
+
+
+@pytest.mark.parametrize("where, message", [("no/such/dir", "no such directory"),
+                                            (SCENARIOS / "kazakhstan-2022-01.yaml", "expected a directory")])
+def test_backtest_with_a_bad_scenarios_directory_exits_2(where, message):
+    r = invoke("backtest", "--runs", 10, "--scenarios", where)
+    assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output
+
+
+def test_backtest_with_two_scenarios_of_one_crisis_exits_2(tmp_path):
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text((SCENARIOS / "kazakhstan-2022-01.yaml").read_text())
+    r = invoke("backtest", "--runs", 10, "--scenarios", tmp_path)
+    assert r.exit_code == 2 and "a.yaml" in r.output and "b.yaml" in r.output

@@ -35,7 +35,7 @@ def test_case(case_file, tmp_path, law, fixture_record, real_record):
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     record = real_record if case.get("record") == "real" else fixture_record
     event = load_scenario(_event(case, tmp_path), record, law)
-    overlay = load_overlay(ROOT / case["overlay"]) if case.get("overlay") else None
+    overlay = load_overlay(ROOT / case["overlay"], record, law) if case.get("overlay") else None
     on = parse_day(str(case["as_of"])) if case.get("as_of") else None
     answer = obligations(event, record, on, overlay, law)
     expect = case["expect"]

@@ -23,7 +23,9 @@ def test_obligations_json_has_the_documented_fields(tmp_path):
     result = _run("obligations", str(ROOT / "scenarios/armenia-2022-09.yaml"), "--format", "json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert set(out) == {"event", "on", "overlay", "members", "flags", "decision", "obligations", "articles", "trace"}
+    assert set(out) == {"event", "on", "overlay", "notes", "members", "flags", "decision", "obligations", "articles",
+                        "trace"}
+    assert out["notes"] == []
     ob = next(o for o in out["obligations"] if o["id"] == "cst-4.assist")
     assert set(ob) == {"id", "action", "description", "party", "owed_by", "owed_to", "basis", "organ", "decision_rule",
                        "timing", "conditions", "status", "contested_by", "not_participating", "refs"}
@@ -35,7 +37,7 @@ def test_obligations_table_prints_flags_obligations_and_trace():
     result = _run("obligations", str(ROOT / "scenarios/nagorno-karabakh-2020-09.yaml"))
     assert result.exit_code == 0, result.output
     assert "flag outside-recognised-territory" in result.output
-    assert "[contested] cst-4.assist" in result.output
+    assert "[conditional] cst-4.assist" in result.output and "[contested] cst-2.assistance-measures" in result.output
     assert "trace" in result.output and "Not applied" in result.output
 
 
@@ -57,6 +59,40 @@ def test_article_shows_the_version_in_force():
 def test_articles_lists_what_is_in_force():
     out = json.loads(_run("articles", "--on", "2000-01-01", "-f", "json").output)
     assert {a["id"] for a in out} == {"cst-1", "cst-2", "cst-4", "cst-6", "un-51"}
+
+
+def test_articles_json_text_is_the_clauses_text():
+    out = json.loads(_run("articles", "--on", "2022-01-01", "-f", "json").output)
+    cst4 = next(a for a in out if a["id"] == "cst-4")
+    assert set(cst4) == {"id", "citation", "title", "version", "from", "to", "from_basis", "text", "kinds", "sources"}
+    assert cst4["text"][0]["text"].startswith("[Paraphrase] If a Member State is subjected to aggression")
+    assert {c["kind"] for c in cst4["text"]} == set(cst4["kinds"]) == {"paraphrase"}
+    assert {c["source"] for c in cst4["text"]} == set(cst4["sources"])
+
+
+def _doc_table(heading: str) -> str:
+    doc = (ROOT / "docs" / "treaty.md").read_text(encoding="utf-8")
+    return doc.split(heading, 1)[1].split("\n## ", 1)[0]
+
+
+def test_article_and_articles_json_fields_are_documented():
+    listed = json.loads(_run("articles", "-f", "json").output)
+    doc = _doc_table("## `csto article ID --format json`")
+    keys = set()
+    for article in (json.loads(_run("article", a, "-f", "json").output) for a in {a["id"] for a in listed}):
+        keys |= set(article) | {f"versions[].{k}" for v in article["versions"] for k in v}
+        keys |= {f"versions[].effects[].{k}" for v in article["versions"] for e in v.get("effects", []) for k in e}
+    missing = [k for k in keys if f"`{k}`" not in doc]
+    assert not missing, f"document in docs/treaty.md: {missing}"
+    doc = _doc_table("## `csto articles --format json`")
+    missing = [k for k in {k for a in listed for k in a} if f"`{k}`" not in doc]
+    assert not missing, f"document in docs/treaty.md: {missing}"
+
+
+def test_a_data_dir_without_treaty_law_says_so(tmp_path):
+    result = runner.invoke(app, ["articles", "--data", FIXTURE, "-f", "json"])
+    assert result.exit_code == 0
+    assert "has no treaty/ folder" in result.stderr and json.loads(result.stdout)
 
 
 def test_bad_input_on_the_command_line_exits_2():

@@ -6,9 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from csto.record import RecordError
-from csto.treaty import Overlay, load_overlay, load_scenario, obligations
+from csto.treaty import Event, Overlay, law_for, load_overlay, load_scenario, obligations
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,3 +74,69 @@ def test_a_bad_overlay_file_names_file_line_and_field(tmp_path):
     with pytest.raises(RecordError) as info:
         load_overlay(path)
     assert (info.value.line, info.value.field) == (6, "overlay.memberships.0.status")
+
+
+def test_an_overlay_rule_governs_only_the_organs_it_names(law):
+    overlay = load_overlay(ROOT / "tests/treaty/overlays/cfm-majority.yaml", law=law)
+    changed = overlay.apply(law)
+    day = date(2022, 9, 13)
+    cfm_rule, cfm_basis = changed.decision_rule("cfm", day)
+    csc_rule, csc_basis = changed.decision_rule("csc", day)
+    assert (cfm_rule.id, cfm_basis.version.label) == ("qualified-majority", "what-if")
+    assert (csc_rule.id, csc_basis.article.id, csc_basis.version.label) == ("consensus", "charter-12", "2002")
+
+
+def test_a_membership_period_must_not_end_before_it_starts():
+    with pytest.raises(ValidationError, match="ends before it starts"):
+        Overlay.model_validate({"id": "t", "title": "t", "memberships": [
+            {"state": "SRB", "status": "member", "from": "2014-01-01", "to": "2013-01-01"}]})
+
+
+def test_a_decision_rule_threshold_is_a_fraction_of_at_most_one(law):
+    version = {"label": "x", "from": "2003-09-18", "clauses": [{"kind": "hypothetical", "text": "x"}],
+               "decision_rule": {"id": "r", "text": "x", "organs": ["csc"], "threshold": " 2 / 3 "}}
+    overlay = Overlay.model_validate({"id": "t", "title": "t", "articles": [{"id": "charter-12", "version": version}]})
+    assert overlay.articles[0].version.decision_rule.threshold == "2/3"
+    for bad in ("abc", "7/3", "0/3", "2/0", 0.5):
+        version["decision_rule"]["threshold"] = bad
+        with pytest.raises(ValidationError, match="fraction p/q"):
+            Overlay.model_validate({"id": "t", "title": "t", "articles": [{"id": "charter-12", "version": version}]})
+
+
+def test_a_clash_between_members_may_name_one_side_as_perpetrator(tmp_path, fixture_record, law):
+    path = tmp_path / "clash.yaml"
+    path.write_text("date: 2022-09-14\nkind: armed-clash-between-members\ntargets: [KGZ, TJK]\n"
+                    "perpetrator: {type: state, state: TJK}\nrequest: {by: KGZ, date: 2022-09-16, to: csc}\n",
+                    encoding="utf-8")
+    event = load_scenario(path, fixture_record, law)
+    assert "perpetrator-is-member" in obligations(event, fixture_record, law=law).flags
+
+
+def test_a_request_may_come_up_to_a_year_after_the_event():
+    base = {"date": "2020-02-29", "kind": "menace", "targets": ["ARM"], "perpetrator": {"type": "unknown"}}
+    assert Event.model_validate({**base, "request": {"by": "ARM", "date": "2021-02-28"}}).request
+    with pytest.raises(ValidationError, match="more than 1 year"):
+        Event.model_validate({**base, "request": {"by": "ARM", "date": "2021-03-01"}})
+    with pytest.raises(ValidationError, match="before the event"):
+        Event.model_validate({**base, "request": {"by": "ARM", "date": "2020-02-28"}})
+
+
+def test_a_data_dir_without_treaty_law_is_said_on_the_answer(tmp_path, fixture_record):
+    law = law_for(fixture_record)
+    assert law.path == ROOT / "data" / "treaty"
+    assert law.notes and "has no treaty/ folder" in law.notes[0]
+    path = tmp_path / "e.yaml"
+    path.write_text(EVENT, encoding="utf-8")
+    answer = obligations(load_scenario(path, fixture_record), fixture_record)
+    assert answer.as_dict()["notes"] == law.notes
+    assert answer.trace[0].startswith("Note: ") and "has no treaty/ folder" in answer.trace[0]
+
+
+def test_the_shipped_data_dir_gives_no_note(real_record):
+    assert law_for(real_record).notes == []
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data/treaty/overlays").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_overlay_fits_the_law_and_the_record(path, law, real_record):
+    overlay = load_overlay(path, real_record, law)
+    assert not list(overlay.problems(law, real_record))

@@ -48,3 +48,26 @@ def test_schema_accepts_the_simulation_block_and_request_none(validator):
     ok = {"date": "2022-09-13", "kind": "menace", "targets": ["ARM"], "perpetrator": {"type": "unknown"},
           "request": "none", "simulation": {"crisis": "x"}}
     assert not list(validator.iter_errors(ok))
+
+
+def test_schema_dates_are_full_iso_days_as_the_loader_wants(validator):
+    ok = {"date": "2022-09-13", "kind": "menace", "targets": ["ARM"], "perpetrator": {"type": "unknown"},
+          "request": {"by": "ARM", "date": "2022-09-14"}}
+    assert not list(validator.iter_errors(ok))
+    for bad in ({**ok, "date": "2022-09"}, {**ok, "request": {"by": "ARM", "date": "14 September 2022"}}):
+        messages = [m.message for e in validator.iter_errors(bad) for m in (e, *e.context)]
+        assert any("does not match" in m for m in messages), messages
+
+
+def test_schema_keeps_simulation_an_object_and_says_who_validates_it(validator, law):
+    bad = {"date": "2022-09-13", "kind": "menace", "targets": ["ARM"], "perpetrator": {"type": "unknown"},
+           "request": "none", "simulation": 3}
+    assert any("is not of type 'object'" in e.message for e in validator.iter_errors(bad))
+    assert "csto.sim" in scenario_schema(list(law.kinds))["properties"]["simulation"]["description"]
+
+
+def test_schema_names_organs_by_their_real_ids(law):
+    text = scenario_schema_json(list(law.kinds))
+    assert "collective-security-council" not in text
+    to = scenario_schema(list(law.kinds))["$defs"]["Request"]["properties"]["to"]["description"]
+    assert "csc" in to

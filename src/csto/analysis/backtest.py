@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..record import Record
-from ..record.dates import first_day
+from ..record.dates import first_day, last_day
 from ..record.yamlio import RecordError, read
 from ..sim import compile as compile_model
 from ..sim import load_params, run
@@ -55,18 +55,57 @@ def default_scenarios_dir(record: Record) -> Path:
     return base / "scenarios"
 
 
-def scenario_files(directory: Path) -> dict[str, Path]:
-    """crisis id -> the scenario file whose ``simulation.crisis`` names it."""
-    out = {}
-    for path in sorted(Path(directory).glob("*.yaml")) if Path(directory).is_dir() else []:
-        try:
-            raw = read(path)
-        except RecordError:
-            continue
+def scenario_files(directory: Path, crises=None) -> dict[str, Path]:
+    """crisis id -> the scenario file whose ``simulation.crisis`` names it.
+
+    Raises :class:`RecordError` (file, line, field) for a directory that does not exist or is a file, a
+    scenario file that cannot be read, a crisis id the record does not hold (when ``crises`` is given),
+    two files naming the same crisis, and a scenario dated outside its crisis: from the crisis's date to
+    its request for help (a scenario may describe the crisis as it stood when help was asked for).
+    """
+    directory = Path(directory)
+    if not directory.exists():
+        raise RecordError(directory, None, "scenarios", "no such directory")
+    if not directory.is_dir():
+        raise RecordError(directory, None, "scenarios", "expected a directory of scenario files, got a file")
+    known = {c.id: c for c in crises} if crises is not None else None
+    out: dict[str, Path] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        raw = read(path)
         sim = raw.get("simulation") if isinstance(raw, dict) else None
-        if isinstance(sim, dict) and sim.get("crisis"):
-            out[str(sim["crisis"])] = path
+        if not isinstance(sim, dict) or not sim.get("crisis"):
+            continue
+        crisis_id, line = str(sim["crisis"]), _line(sim, "crisis")
+        if known is not None and crisis_id not in known:
+            raise RecordError(path, line, "simulation.crisis",
+                              f"no such crisis in the record; expected one of {', '.join(sorted(known))}", crisis_id)
+        if crisis_id in out:
+            raise RecordError(path, line, "simulation.crisis",
+                              f"crisis {crisis_id} is already described by {out[crisis_id]}: "
+                              f"one scenario file per crisis")
+        if known is not None:
+            _check_date(path, raw, known[crisis_id])
+        out[crisis_id] = path
     return out
+
+
+def _line(node, key: str) -> int | None:
+    return node.line_of(key) if hasattr(node, "line_of") else getattr(node, "line", None)
+
+
+def _check_date(path: Path, raw, crisis) -> None:
+    """The scenario's date lies between the crisis's date and its request for help (inclusive)."""
+    text = str(raw.get("date", "")) if isinstance(raw, dict) else ""
+    try:
+        day = first_day(text)
+    except ValueError:
+        return  # a malformed date is the treaty engine's to report, when the scenario is loaded
+    start = first_day(str(crisis.date))
+    end = max(last_day(str(crisis.date)), first_day(str(crisis.request.date)) if crisis.request else start)
+    if not start <= day <= end:
+        span = f"{crisis.date}" + (f" to {crisis.request.date}, its request for help" if end > last_day(str(crisis.date)) else "")
+        raise RecordError(path, _line(raw, "date"), "date",
+                          f"outside the dates of crisis {crisis.id} in the record ({span})", text)
 
 
 def _days(start: str | None, end: str | None) -> float | None:
@@ -123,11 +162,19 @@ def _predict(source, record: Record, params: Params, runs: int, seed: int, overl
 
 def backtest(record: Record | None = None, params: Params | None = None, runs: int = 2000, seed: int = 0,
              scenarios: Path | None = None) -> dict:
-    """Run every crisis in the record; return the per-case comparison and a summary (JSON-ready)."""
+    """Run every crisis in the record; return the per-case comparison and a summary (JSON-ready).
+
+    ``scenarios`` is a directory of scenario files (default: ``scenarios/`` beside the data, if there is
+    one); see :func:`scenario_files` for what makes it an error.
+    """
     record = record or Record.open()
     params = params or load_params(Path(record.data_dir) / "sim" if record.data_dir else None)
     crises = record.crises()
-    files = scenario_files(scenarios or default_scenarios_dir(record))
+    if scenarios is None:  # the default directory is optional (a record shipped without scenarios)
+        default = default_scenarios_dir(record)
+        files = scenario_files(default, crises) if default.is_dir() else {}
+    else:
+        files = scenario_files(Path(scenarios), crises)
     full_fit = fit_decision_days(crises)
     cases = []
     for c in sorted(crises, key=lambda c: first_day(c.date)):

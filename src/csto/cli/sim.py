@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..sim import OUTCOMES, compile, load_params, run
 from ..sim.montecarlo import DEFAULT_CHUNK, check_args
-from .common import DataOpt, Format, FormatOpt, console, emit_json, err_console, handles_errors, open_record, table
+from .common import DataOpt, Format, FormatOpt, console, day, emit_json, err_console, handles_errors, open_record, table
 
 PROGRESS_FROM = 200_000  # runs; below this a run takes well under a second
 
@@ -28,7 +28,8 @@ def _fmt(q: dict, unit: str = "") -> str:
 
 def _simulate_table(payload: dict) -> None:
     m = payload["model"]
-    console.print(f"[bold]{payload['scenario']}[/bold] ({payload['date']}): {payload['runs']:,} runs, seed {payload['seed']}; "
+    what_if = f", overlay {payload['overlay']}" if payload["overlay"] else ""
+    console.print(f"[bold]{payload['scenario']}[/bold] ({payload['date']}{what_if}): {payload['runs']:,} runs, seed {payload['seed']}; "
                   f"target {m['target']}, formation {m['formation'] or '-'}, ceiling {m['ceiling']}")
     console.print(table("Outcome", ["class", "probability"],
                         [[k, f"{v:.3f}"] for k, v in payload["outcomes"].items()]))
@@ -56,13 +57,22 @@ def register(app: typer.Typer) -> None:
         runs: Annotated[int, typer.Option("--runs", "-n", help="replications (1 to 100,000,000)")] = 10_000,
         seed: Annotated[int, typer.Option("--seed", "-s", help="random seed (>= 0); same seed, same numbers")] = 0,
         chunk: Annotated[int, typer.Option("--chunk", help="replications held in memory at once (numbers do not depend on it)")] = DEFAULT_CHUNK,
+        on: Annotated[str | None, typer.Option(
+            "--on", help="simulate as of this date, YYYY-MM-DD: its law, members, forces and relations "
+                         "(default: the event's date)")] = None,
+        overlay: Annotated[Path | None, typer.Option(
+            "--overlay", help="a treaty what-if overlay file (data/treaty/overlays/), e.g. stand-aside.yaml")] = None,
         format: FormatOpt = Format.table,
         data: DataOpt = None,
     ) -> None:
         """Monte Carlo of one crisis: outcome probabilities, timings, personnel and cost by state, who blocks."""
+        from ..treaty import load_overlay
+
         check_args(runs, seed, chunk)
+        when = day(on, "--on")
         record = open_record(data)
-        model = compile(scenario, record, _params(record))
+        what_if = load_overlay(overlay, record) if overlay else None
+        model = compile(scenario, record, _params(record), on=when, overlay=what_if)
         if runs >= PROGRESS_FROM and format == Format.table:
             columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=err_console, transient=True) as bar:
@@ -72,7 +82,8 @@ def register(app: typer.Typer) -> None:
             summary = run(model, runs, seed, chunk)
         md = model.as_dict()
         payload = {
-            "scenario": model.scenario, "date": model.date, "seed": seed, **summary,
+            "scenario": model.scenario, "date": model.date, "overlay": what_if.id if what_if else None,
+            "seed": seed, **summary,
             "model": {"states": md["states"], "target": md["target"], "formation": md["formation"],
                       "floor": md["floor"], "ceiling": md["ceiling"], "contingent": dict(zip(md["states"], md["contingent"])),
                       "treaty_basis": model.factors.get("treaty_basis"), "situation": model.factors.get("situation"),

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..sim import load_params
-from ..sim.backends import BACKENDS, GRID_FIELDS, sweep
+from ..sim.backends import BACKENDS, GRID_FIELDS, SweepError, check_value, sweep
 from ..sim.montecarlo import check_args
 from .common import DataOpt, Format, FormatOpt, UserError, console, emit_json, err_console, handles_errors, open_record, table
 
@@ -44,6 +44,11 @@ def parse_grid(specs: list[str]) -> dict[str, list[Any]]:
         if name in grid:
             raise UserError(f"--grid: {name} given twice")
         grid[name] = [parse_value(v) for v in values.split(",")]
+        for value in grid[name]:
+            try:
+                check_value(name, value)
+            except SweepError as exc:
+                raise UserError(f"--grid {name}: {exc}") from None
     return grid
 
 

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from ..treaty import Article, law_for, load_overlay, load_scenario, obligations as assess
-from .common import DataOpt, Format, FormatOpt, console, day, emit_json, handles_errors, open_record, table
+from .common import (DataOpt, Format, FormatOpt, console, day, emit_json, err_console, handles_errors, open_record,
+                     table)
 
 OnOpt = Annotated[str | None, typer.Option("--on", help="apply the law in force on this date, YYYY-MM-DD")]
 
@@ -22,18 +23,17 @@ def obligations(
 ) -> None:
     """What the Treaty and the Charter require for an event: obligations, flags and a trace."""
     record = open_record(data)
-    law = law_for(record)
+    law = _law(record)
     event = load_scenario(scenario, record, law)
-    what_if = load_overlay(overlay) if overlay else None
+    what_if = load_overlay(overlay, record, law) if overlay else None
     answer = assess(event, record, day(on, "--on"), what_if, law)
     if format is Format.json:
         return emit_json(answer.as_dict())
     head = f"{event.id}: {event.title or event.kind} (law as of {answer.on}"
     console.print(f"[bold]{head}{f', overlay {answer.overlay}' if answer.overlay else ''})[/bold]", highlight=False)
     console.print(f"members: {', '.join(answer.members) or 'none'}", highlight=False)
-    labels = law_for(record).flags if not what_if else what_if.apply(law).flags
     for f in answer.flags:
-        console.print(f"[bold]flag[/bold] {f}: {labels[f].title}", highlight=False)
+        console.print(f"[bold]flag[/bold] {f}: {law.flags[f].title}", highlight=False)
     for o in answer.obligations:
         b = o.basis
         console.print(f"\n[bold]\\[{o.status}][/bold] {o.id}  ({b['citation']}, {b['version']} version)", highlight=False)
@@ -46,7 +46,8 @@ def obligations(
             console.print(f"  condition: {c['text']}: {'met' if c['met'] else 'NOT met'} ({c['why']})",
                           highlight=False, markup=False)
         if o.contested_by:
-            console.print(f"  contested by: {', '.join(o.contested_by)}", highlight=False, markup=False)
+            would = "would be " if o.status == "conditional" else ""
+            console.print(f"  {would}contested by: {', '.join(o.contested_by)}", highlight=False, markup=False)
         if o.not_participating:
             console.print(f"  participation frozen: {', '.join(o.not_participating)}", highlight=False, markup=False)
     if answer.decision:
@@ -57,6 +58,14 @@ def obligations(
         console.print("\n[bold]trace[/bold]")
         for line in answer.trace:
             console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def _law(record):
+    """The law for ``record``; its notes (the shipped law used in place of a missing DIR/treaty) go to stderr."""
+    law = law_for(record)
+    for note in law.notes:
+        err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
+    return law
 
 
 def _article_json(a: Article, versions) -> dict:
@@ -70,7 +79,7 @@ def article(
     on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None,
 ) -> None:
     """One article: every version (or the one in force on --on), its text, sources and effects."""
-    law = law_for(open_record(data))
+    law = _law(open_record(data))
     a = law.article(article_id)
     when = day(on, "--on")
     versions = [v for v in a.versions if when is None or v.covers(when)]
@@ -102,16 +111,17 @@ def article(
 
 def articles(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """The articles this model holds, with the version in force on --on (default: every version)."""
-    law = law_for(open_record(data))
+    law = _law(open_record(data))
     when = day(on, "--on")
     pairs = [(a, v) for a in law.articles.values() for v in a.versions if when is None or v.covers(when)]
     if format is Format.json:
         return emit_json([{"id": a.id, "citation": a.citation, "title": a.title, "version": v.label,
                            "from": v.start, "to": v.end, "from_basis": v.from_basis,
-                           "text": sorted({c.kind for c in v.clauses}),
+                           "text": [c.model_dump(mode="json", exclude_none=True) for c in v.clauses],
+                           "kinds": sorted({c.kind for c in v.clauses}),
                            "sources": sorted({c.source for c in v.clauses if c.source})} for a, v in pairs])
     console.print(table(f"articles in force on {when}" if when else "articles (every version)",
-                        ["id", "citation", "title", "version", "in force", "text", "sources"],
+                        ["id", "citation", "title", "version", "in force", "clauses", "sources"],
                         [[a.id, a.citation, a.title, v.label, v.period, "/".join(sorted({c.kind for c in v.clauses})),
                           ", ".join(sorted({c.source for c in v.clauses if c.source}))] for a, v in pairs]))
 

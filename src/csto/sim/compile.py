@@ -9,6 +9,7 @@ formation, destination, distances, cost rule and any parameter by dotted path.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..record import Record, RecordError
+from ..record.dates import first_day, last_day, parse_day
 from . import decisions, params as params_mod
 from .decisions import Situation
 from .model import COST_RULES, CrisisModel
@@ -90,37 +92,51 @@ def _budget(record: Record, states: tuple[str, ...], day: str, notes: list[str])
     return [r / total for r in raw]
 
 
+def latest_strength(record: Record, formation: str, day: str):
+    """The formation's strength on ``day``: the record entry with the latest ``from`` not after it.
+
+    Strengths in the record are figures reported at a point in time; a later date carries the latest one
+    forward (as OpenFisca reads a parameter: the latest start not after the date). None when every figure
+    is later than ``day``.
+    """
+    on = first_day(day)
+    known = [s for s in record.all("strengths", "formation = ?", (formation,)) if first_day(s.start) <= on]
+    return max(known, key=lambda s: first_day(s.start), default=None)  # max keeps the first of equal dates
+
+
 def _forces(record: Record, sit: Situation, states: tuple[str, ...], budget: list[float], p: Params,
             settings: Settings, notes: list[str]) -> tuple[str | None, str | None, list[float]]:
     """The formation drawn on, and each member's part of it (personnel, before the deploy fraction)."""
     formations = record.forces(sit.date)
     wanted = p.process.formations.value
     kinds = wanted.get(sit.kind, wanted.get("default", []))
-    fallback = p.process.strengths.value or {}
-    chosen = None
+    chosen = known = None
     if settings.formation:
         chosen = next((f for f in formations if f["formation"].id == settings.formation), None)
         if chosen is None:
             raise RecordError("scenario", None, "simulation.formation",
                               f"no such formation on {sit.date}; expected one of "
                               f"{', '.join(f['formation'].id for f in formations) or '(none)'}", settings.formation)
+        known = latest_strength(record, chosen["formation"].id, sit.date)
     else:
         for kind in kinds:
             for f in formations:
-                if f["formation"].kind == kind and (f["strengths"] or kind in fallback):
-                    chosen = f
-                    break
+                if f["formation"].kind == kind:
+                    known = latest_strength(record, f["formation"].id, sit.date)
+                    if known is not None:
+                        chosen = f
+                        break
             if chosen:
                 break
-    if chosen is None:
-        notes.append(f"no formation of kinds {kinds} with a known strength on {sit.date}: no troops can be sent")
+    if chosen is None or known is None:
+        what = f"{settings.formation}" if settings.formation else f"of kinds {kinds}"
+        notes.append(f"no formation {what} with a known strength on or before {sit.date}: no troops can be sent")
         return None, None, [0.0] * len(states)
     form = chosen["formation"]
-    if chosen["strengths"]:
-        strength = float(chosen["strengths"][0].personnel)
-    else:
-        strength = float(fallback[form.kind])
-        notes.append(f"{form.id}: no strength in the record on {sit.date}; {strength:.0f} from data/sim/process.yaml")
+    strength = float(known.personnel)
+    if known.end is not None and last_day(known.end) < first_day(sit.date):
+        notes.append(f"{form.id}: strength {known.personnel:,} as reported for {known.start} "
+                     f"(the latest figure on or before {sit.date}), carried forward")
     parts = [0.0] * len(states)
     explicit = set()
     for c in chosen["contributions"]:
@@ -142,8 +158,11 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
             settings: Settings | dict | None = None) -> CrisisModel:
     """Compile ``scenario`` (a scenario file path, a treaty ``Event`` or a :class:`Situation`) to a model.
 
-    ``overlay`` is a treaty what-if (``csto.treaty.Overlay``) passed to the treaty engine; parameter
-    overrides go in ``settings.overlay`` or the scenario's ``simulation.overlay``.
+    ``on`` (a date) simulates the crisis as of that day instead of the event's: the law and membership
+    the treaty engine applies, and the forces, budget shares and relations the compiler reads. ``overlay``
+    is a treaty what-if (``csto.treaty.Overlay``, see ``csto.treaty.load_overlay``) passed to the treaty
+    engine: it changes articles, the decision rule or memberships. Parameter overrides go in
+    ``settings.overlay`` or the scenario's ``simulation.overlay``.
     """
     record = record or Record.open()
     if params is None:
@@ -160,8 +179,12 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
         if isinstance(scenario, (str, Path)):
             where = scenario
             event = treaty.load_scenario(scenario, record)
+        if isinstance(on, str):
+            on = parse_day(on)
         assessment = treaty.obligations(event, record, on, overlay)
         sit = situation_from(event, assessment)
+        if on is not None:  # the whole crisis as of ``on``: law, members, forces, budget, relations
+            sit = dataclasses.replace(sit, date=assessment.on.isoformat())
         members_override = tuple(assessment.members)
         raw_settings = settings if settings is not None else (event.extra or {}).get("simulation")
     s = raw_settings if isinstance(raw_settings, Settings) else settings_from(raw_settings, where)
@@ -169,7 +192,7 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
     day = sit.date
     notes: list[str] = []
 
-    states = members_override or tuple(r.state for r in record.members(day))
+    states = members_override if members_override is not None else tuple(r.state for r in record.members(day))
     states = tuple(sorted(states))
     participation = {}
     for st in states:
@@ -187,6 +210,17 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
         if participation[st] != "full":
             notes.append(f"{st}: participation {participation[st]} on {day}: neither votes nor contributes")
     aside = p.decision.p_stand_aside.value if sit.rule in p.basis.standing_aside_rules.value else 0.0
+
+    # what the alliance may do: the treaty basis (capped by the Assessment's flags), and nothing at all
+    # when no member can vote (an empty set of voters is not consensus)
+    ceiling, floor = basis.ceiling, basis.floor if sit.requested else 0
+    for flag, caps in basis.caps.items():
+        notes.append(f"{flag}: " + " and ".join(f"{k} lowered to {v}" for k, v in caps.items())
+                     + (": the alliance cannot act" if caps.get("ceiling") == "nothing" else ""))
+    if not any(voting[i] and i != target for i in range(len(states))):
+        notes.append(f"no member states on {day}: the alliance cannot act" if not states
+                     else f"no member state other than the target can vote on {day}: the alliance cannot act")
+        ceiling = floor = 0
 
     budget = _budget(record, states, day, notes)
     formation, kind, parts = _forces(record, sit, states, budget, p, s, notes)
@@ -211,15 +245,17 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
         p_request = 1.0
     else:
         p_request = p.decision.p_request_unprompted.value
+    p_statement = p.decision.p_statement_unrequested.value
+    if ceiling == 0:  # an alliance that cannot act takes no request up and says nothing: no timings either
+        p_request = p_statement = 0.0
     pr = p.process
     return CrisisModel(
         scenario=sit.id, date=day, states=states, target=target,
-        p_request=p_request, p_statement_unrequested=p.decision.p_statement_unrequested.value,
+        p_request=p_request, p_statement_unrequested=p_statement,
         consult_median=pr.consult.value.median, consult_sigma=pr.consult.value.sigma,
         session_median=pr.session.value.median, session_sigma=pr.session.value.sigma,
         stance_mean=means, stance_sd=p.decision.stance_sd.value, cutpoints=p.decision.cutpoints.value,
-        voting=voting, p_stand_aside=[aside] * len(states), floor=basis.floor if sit.requested else 0,
-        ceiling=basis.ceiling,
+        voting=voting, p_stand_aside=[aside] * len(states), floor=floor, ceiling=ceiling,
         formation=formation, contingent=contingent, distance_km=distance,
         air_speed_kmh=pr.air_speed_kmh.value, pax_per_flight=pr.pax_per_flight.value,
         flights_per_day=pr.flights_per_day.value,
@@ -232,7 +268,7 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
                                "perpetrator": sit.perpetrator, "requested": sit.requested,
                                "actions": list(sit.actions), "flags": list(sit.flags), "rule": sit.rule},
                  "treaty_basis": {"strength": basis.strength, "action": basis.action,
-                                  "penalties": basis.penalties},
+                                  "penalties": basis.penalties, "caps": basis.caps},
                  "stances": decisions.explain(fx, states, p)},
         notes=tuple(notes),
     )

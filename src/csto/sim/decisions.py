@@ -60,17 +60,25 @@ class Situation:
 
 @dataclass(frozen=True)
 class Basis:
-    """The treaty basis as the decision model reads it."""
+    """The treaty basis as the decision model reads it.
+
+    ``caps`` names the flags that lowered the article's ceiling or floor, with the class they set.
+    """
 
     strength: float
     ceiling: int
     floor: int
     action: str | None
     penalties: dict[str, float]
+    caps: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def treaty_basis(sit: Situation, params: Params) -> Basis:
-    """Strongest applicable obligation (by strength), less flag penalties, clipped to [0, 1]."""
+    """Strongest applicable obligation (by strength), less flag penalties, clipped to [0, 1].
+
+    The obligation's ceiling and floor are then capped by the flags that carry one (``treaty-not-in-force``:
+    nothing at all; ``target-not-member``: no floor), and the floor never exceeds the ceiling.
+    """
     table = params.basis.articles
     found = [(table[a].strength, a) for a in sit.actions if a in table]
     if found:
@@ -79,9 +87,21 @@ def treaty_basis(sit: Situation, params: Params) -> Basis:
     else:
         action, entry = None, params.basis.no_article
         strength = entry.strength
-    penalties = {f: params.basis.flags[f].penalty for f in sit.flags if f in params.basis.flags}
+    flags = {f: params.basis.flags[f] for f in sit.flags if f in params.basis.flags}
+    penalties = {f: b.penalty for f, b in flags.items()}
     value = float(np.clip(strength - sum(penalties.values()), 0.0, 1.0))
-    return Basis(value, OUTCOMES.index(entry.ceiling), OUTCOMES.index(entry.floor), action, penalties)
+    ceiling, floor = OUTCOMES.index(entry.ceiling), OUTCOMES.index(entry.floor)
+    caps: dict[str, dict[str, str]] = {}
+    for f, b in flags.items():
+        for bound in ("ceiling", "floor"):
+            cap = getattr(b, bound)
+            if cap is not None and OUTCOMES.index(cap) < (ceiling if bound == "ceiling" else floor):
+                caps.setdefault(f, {})[bound] = cap
+        if b.ceiling is not None:
+            ceiling = min(ceiling, OUTCOMES.index(b.ceiling))
+        if b.floor is not None:
+            floor = min(floor, OUTCOMES.index(b.floor))
+    return Basis(value, ceiling, min(floor, ceiling), action, penalties, caps)
 
 
 def relation(params: Params, a: str, b: str | None, day: str) -> float:

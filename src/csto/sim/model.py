@@ -39,7 +39,9 @@ one, from the moment the simulated request is made). ``LogNormal(m, s)`` means
    ``U_aside_i < p_stand_aside[i]``; otherwise it blocks.
 5. **Decision.** ``L = min(ceiling, min over blockers of a_i)`` (``ceiling`` if
    nobody blocks), then ``L = max(L, floor)``. The blocker is the blocking voter
-   with the lowest ``z_i`` if ``L < ceiling``, else -1 (none).
+   with the lowest ``z_i`` if ``L < ceiling``, else -1 (none). With no voter at
+   all nobody can consent (an empty set of voters is not consensus): ``L = 0``
+   (nothing), whatever the floor and ceiling, and the blocker is -1.
 6. **Force generation.** If ``L == troops``, contributors are the voters with
    ``a_i == troops`` and ``contingent[i] > 0``. With no contributor the outcome
    falls to ``assistance``. Each contributor sends ``contingent[i]`` personnel

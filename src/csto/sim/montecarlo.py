@@ -148,6 +148,8 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
         if m.contingent[i] > 0:
             contributes[:, i] = accept == TROOPS
     np.maximum(level, m.floor, out=level)
+    if not voter.any():  # nobody can consent: an empty set of voters is not consensus
+        level[:] = 0
     blocker[level >= m.ceiling] = -1
     troops = level == TROOPS
     level[troops & ~contributes.any(axis=1)] = ASSISTANCE  # nobody willing to send troops

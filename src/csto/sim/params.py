@@ -15,15 +15,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..record.dates import first_day, last_day
 from ..record.model import DateText, SourceRef, StateCode
 from ..record.yamlio import LineDict, RecordError, RecordErrors, read
+from .model import OUTCOMES
 
 FILES = ("decision", "basis", "relations", "process")
+#: An outcome class by name (``nothing`` .. ``troops``).
+Outcome = Literal[OUTCOMES]
 
 
 class _Base(BaseModel):
@@ -64,13 +67,24 @@ class Duration(Param):
 
 
 class Dated(_Base):
-    """A fact about one state or a pair of states, in force from ``from`` to ``to``."""
+    """A fact about one state or a pair of states, in force from ``from`` to ``to``.
+
+    As for a :class:`Param`, the value needs sources, or ``assumption: true`` where the number is a
+    judgement (the dated document may still be cited beside it).
+    """
 
     value: float
     start: DateText = Field(alias="from")
     end: DateText | None = Field(default=None, alias="to")
     rationale: str = Field(min_length=10)
-    sources: list[SourceRef] = Field(min_length=1)
+    sources: list[SourceRef] = []
+    assumption: bool = False
+
+    @model_validator(mode="after")
+    def _grounded(self):
+        if not self.sources and not self.assumption:
+            raise ValueError("every dated value needs sources, or assumption: true with a rationale")
+        return self
 
     def valid_on(self, day: str) -> bool:
         return first_day(self.start) <= first_day(day) and (self.end is None or last_day(self.end) >= first_day(day))
@@ -130,17 +144,33 @@ class ArticleBasis(_Base):
     """What an article, when the treaty engine finds it applies, gives the decision model."""
 
     strength: float = Field(ge=0, le=1)
-    ceiling: str
-    floor: str
+    ceiling: Outcome
+    floor: Outcome
     rationale: str = Field(min_length=10)
     sources: list[SourceRef] = Field(min_length=1)
 
 
 class FlagBasis(_Base):
+    """What a flag on the Assessment does to the treaty basis.
+
+    ``penalty`` is subtracted from the strength. ``ceiling`` and ``floor``, when given, cap the outcome
+    classes the article allows: the ceiling falls to at most ``ceiling`` (``nothing``: the alliance cannot
+    act at all), and the floor a request sets falls to at most ``floor`` (``nothing``: the request obliges
+    the members to nothing).
+    """
+
     penalty: float = Field(ge=0)
+    ceiling: Outcome | None = None
+    floor: Outcome | None = None
     rationale: str = Field(min_length=10)
     sources: list[SourceRef] = []
     assumption: bool = False
+
+    @model_validator(mode="after")
+    def _grounded(self):
+        if not self.sources and not self.assumption:
+            raise ValueError("every flag needs sources, or assumption: true with a rationale")
+        return self
 
 
 class Basis(_Base):
@@ -182,7 +212,6 @@ class Process(_Base):
     flights_per_day: Number
     formations: Formations
     deploy_fraction: Fractions
-    strengths: Param
     contribution_split: Param
     cost_person_day: Number
     cost_flight: Number

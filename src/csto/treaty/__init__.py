@@ -9,8 +9,8 @@ Articles and their versions live in ``data/treaty/``; facts about states come fr
 a what-if :class:`Overlay` changes either for one answer without touching ``data/``.
 """
 
-from .articles import Article, InForce, Law, Version, load_law
-from .engine import Assessment, Obligation, law_for, obligations
+from .articles import Article, InForce, Law, Version, law_for, load_law
+from .engine import Assessment, Obligation, obligations
 from .overlay import Overlay, load_overlay
 from .scenario import Event, load_scenario
 from .schema import scenario_schema

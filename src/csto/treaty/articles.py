@@ -8,18 +8,19 @@ from it. No article text lives in Python.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ..record import dates
+from ..record import Record, dates
 from ..record.model import Base, DateText, Ident
 from ..record.query import default_data_dir
 from ..record.yamlio import LineDict, RecordError, RecordErrors, read
-from .validate import validate
+from .validate import FieldProblem, validate
 
 Threat = Literal["security", "stability", "territorial-integrity", "sovereignty", "international-peace"]
 PerpetratorType = Literal["state", "non-state", "unknown"]
@@ -89,10 +90,22 @@ class Effect(Base):
 
 
 class DecisionRule(Base):
+    """How the organs it names decide. ``threshold``: the share of members that must agree, as ``p/q``."""
+
     id: Ident
     text: str
-    organs: list[str] = []
+    organs: list[str] = Field(min_length=1)
     threshold: str | None = None
+
+    @field_validator("threshold", mode="before")
+    @classmethod
+    def _fraction(cls, v):
+        if v is None:
+            return v
+        m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", v) if isinstance(v, str) else None
+        if not m or not 0 < int(m[1]) <= int(m[2]):
+            raise ValueError("expected a share of the members as a fraction p/q with 0 < p <= q, such as 2/3")
+        return f"{int(m[1])}/{int(m[2])}"
 
 
 class Version(Base):
@@ -107,12 +120,23 @@ class Version(Base):
     explains: list[str] = []
     note: str | None = None
 
+    @model_validator(mode="after")
+    def _ordered(self):
+        check_period(self.start, self.end)
+        return self
+
     def covers(self, day: date) -> bool:
         return dates.first_day(self.start) <= day and (self.end is None or day <= dates.last_day(self.end))
 
     @property
     def period(self) -> str:
         return f"{self.start}..{self.end or ''}"
+
+
+def check_period(start: str, end: str | None) -> None:
+    """A period whose ``to`` falls before its ``from`` is an error against ``to``."""
+    if end is not None and dates.last_day(end) < dates.first_day(start):
+        raise FieldProblem("to", f"ends before it starts (from {start})", end)
 
 
 class Article(Base):
@@ -207,6 +231,8 @@ class Law:
     flags: dict[str, Flag]
     path: Path | None = None
     overlays: list[str] = field(default_factory=list)
+    base: Law | None = None  # the law an overlay was applied to
+    notes: list[str] = field(default_factory=list)  # said on every answer given under this law
 
     def article(self, article_id: str) -> Article:
         if article_id not in self.articles:
@@ -222,6 +248,18 @@ class Law:
                 out.append(InForce(a, v))
         return out
 
+    def decision_rule(self, organ: str, day: date) -> tuple[DecisionRule, InForce] | None:
+        """The rule by which ``organ`` decides on ``day``, with the article version that sets it.
+
+        An overlay's rule governs only the organs it names: an organ it leaves out keeps the rule of
+        the law the overlay was applied to.
+        """
+        for x in self.in_force(day):
+            r = x.version.decision_rule
+            if r and organ in r.organs:
+                return r, x
+        return self.base.decision_rule(organ, day) if self.base else None
+
     def source_ids(self) -> set[str]:
         """Every source id the articles and instruments cite."""
         ids = {c.source for a in self.articles.values() for v in a.versions for c in v.clauses if c.source}
@@ -231,6 +269,16 @@ class Law:
 
 def default_law_dir() -> Path:
     return default_data_dir() / "treaty"
+
+
+def law_for(record: Record) -> Law:
+    """The law beside ``record``'s data (``DATA/treaty``), else the shipped ``data/treaty``, saying so in a note."""
+    here = record.data_dir / "treaty" if record.data_dir else None
+    if here is None or here.is_dir():
+        return load_law(here)
+    law = load_law(None)
+    return replace(law, notes=[*law.notes, f"{record.data_dir} has no treaty/ folder: the law is read from "
+                                           f"{law.path} instead"])
 
 
 def _read_file(path: Path, model):
@@ -271,29 +319,37 @@ def check(law: Law, where: Path) -> list[RecordError]:
             at = f"articles.{a.id}.versions[{v.label}]"
             if v.amended_by and v.amended_by not in law.instruments:
                 errors.append(RecordError(where, None, f"{at}.amended_by", "unknown instrument", v.amended_by))
-            for flag in v.explains:
-                if flag not in law.flags:
-                    errors.append(RecordError(where, None, f"{at}.explains", "unknown flag", flag))
-            organs = [e.organ for e in v.effects] + (v.decision_rule.organs if v.decision_rule else [])
-            for organ in organs:
-                if organ and organ not in law.organs:
-                    errors.append(RecordError(where, None, f"{at}", "unknown organ", organ))
-            for e in v.effects:
-                for flag in e.contested_by:
-                    if flag not in law.flags:
-                        errors.append(RecordError(where, None, f"{at}.effects.{e.id}.contested_by", "unknown flag", flag))
-                for ref in e.refs:
-                    if ref not in law.articles:
-                        errors.append(RecordError(where, None, f"{at}.effects.{e.id}.refs", "unknown article", ref))
-                for ref in e.when.after or []:
-                    if ref not in effects:
-                        errors.append(RecordError(where, None, f"{at}.effects.{e.id}.when.after", "unknown effect", ref))
-                for kind in e.when.kinds or []:
-                    if kind not in law.kinds:
-                        errors.append(RecordError(where, None, f"{at}.effects.{e.id}.when.kinds", "unknown kind", kind))
+            for loc, problem, value in version_problems(v, law, effects):
+                errors.append(RecordError(where, None, ".".join([at, *map(str, loc)]), problem, value))
         ordered = sorted(a.versions, key=lambda v: dates.first_day(v.start))
         for before, after in zip(ordered, ordered[1:]):
             if before.end is None or dates.first_day(after.start) <= dates.last_day(before.end):
                 errors.append(RecordError(where, None, f"articles.{a.id}.versions[{after.label}].from",
                                           f"overlaps version {before.label} ({before.period})", after.start))
     return errors
+
+
+def version_problems(v: Version, law: Law, effects: set[str]):
+    """(path below the version, problem, value) for each name in ``v`` that ``law`` does not hold."""
+    for i, flag in enumerate(v.explains):
+        if flag not in law.flags:
+            yield ("explains", i), "unknown flag", flag
+    for i, organ in enumerate(v.decision_rule.organs if v.decision_rule else []):
+        if organ not in law.organs:
+            yield ("decision_rule", "organs", i), f"unknown organ; expected one of {', '.join(law.organs)}", organ
+    for n, e in enumerate(v.effects):
+        at = ("effects", n)
+        if e.organ and e.organ not in law.organs:
+            yield (*at, "organ"), f"unknown organ; expected one of {', '.join(law.organs)}", e.organ
+        for i, flag in enumerate(e.contested_by):
+            if flag not in law.flags:
+                yield (*at, "contested_by", i), "unknown flag", flag
+        for i, ref in enumerate(e.refs):
+            if ref not in law.articles:
+                yield (*at, "refs", i), "unknown article", ref
+        for i, ref in enumerate(e.when.after or []):
+            if ref not in effects:
+                yield (*at, "when", "after", i), "unknown effect", ref
+        for i, kind in enumerate(e.when.kinds or []):
+            if kind not in law.kinds:
+                yield (*at, "when", "kinds", i), "unknown kind", kind

@@ -4,6 +4,15 @@ It holds no law and no country: the articles in force come from ``data/treaty/``
 :class:`Law`), the facts about states from the record (through :class:`Standings`), and a what-if
 :class:`Overlay` may change either. Every step it takes is written to the trace in words a reader
 can check against the quoted texts.
+
+An obligation's status is one of three, the first that holds in this order:
+
+- ``conditional``: a condition of the text is not met (no request by the attacked member, say), or
+  every duty it follows from is itself conditional. It is not owed yet, so whether it would be
+  disputed is a later question; the flags that would dispute it are still listed in ``contested_by``.
+- ``contested``: its conditions are met, but a flag puts it in doubt (or the firmest duty it follows
+  from is contested).
+- ``owed``: neither.
 """
 
 from __future__ import annotations
@@ -12,13 +21,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from ..record import Record, dates
-from .articles import Effect, InForce, Law, When, load_law
+from .articles import Effect, InForce, Law, When, law_for
 from .overlay import Overlay
 from .scenario import Event
 from .standing import Standing, Standings
 
 ORGANIZATION = "CSTO"
 UNSC = "un-security-council"
+_FIRMNESS = ("owed", "contested", "conditional")  # firmest first
 
 
 @dataclass
@@ -36,7 +46,7 @@ class Obligation:
     decision_rule: dict | None
     timing: str | None
     conditions: list[dict]
-    status: str  # owed | conditional | contested
+    status: str  # conditional | contested | owed: see the module docstring
     contested_by: list[str] = field(default_factory=list)
     not_participating: list[str] = field(default_factory=list)
     refs: list[str] = field(default_factory=list)
@@ -58,12 +68,14 @@ class Assessment:
     decision: dict | None
     members: list[str]
     overlay: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
             "event": self.event.model_dump(mode="json", exclude_none=True),
             "on": self.on.isoformat(),
             "overlay": self.overlay,
+            "notes": self.notes,
             "members": self.members,
             "flags": self.flags,
             "decision": self.decision,
@@ -111,7 +123,7 @@ def obligations(event: Event, record: Record | None = None, on: date | None = No
     if overlay:
         law = overlay.apply(law)
     day = on or event.day
-    trace: list[str] = []
+    trace: list[str] = [f"Note: {n}." for n in law.notes]
     standings = Standings(record, overlay)
     facts = _facts(event, day, law, standings)
     _describe(facts, law, overlay, trace)
@@ -121,7 +133,8 @@ def obligations(event: Event, record: Record | None = None, on: date | None = No
     in_force = law.in_force(day)
     cst = law.instruments["cst"]
     if "treaty-not-in-force" in flags:
-        return Assessment(event, day, [], flags, [], trace, None, [m.state for m in facts.members], overlay and overlay.id)
+        return Assessment(event, day, [], flags, [], trace, None, [m.state for m in facts.members],
+                          overlay.id if overlay else None, list(law.notes))
     used: dict[str, InForce] = {}
     result: list[Obligation] = []
     triggered: dict[str, Obligation] = {}
@@ -155,13 +168,7 @@ def obligations(event: Event, record: Record | None = None, on: date | None = No
         trace.append("Decision: no collective decision by a named organ is required by the articles applied.")
     trace.append(f"Treaty in force since {cst.in_force}; answer given for {day.isoformat()}.")
     return Assessment(event, day, result, flags, [u.ref for u in used.values()], trace,
-                      decision, [m.state for m in facts.members], overlay.id if overlay else None)
-
-
-def law_for(record: Record) -> Law:
-    """The law beside ``record``'s data (``DATA/treaty``), else the default ``data/treaty``."""
-    here = record.data_dir / "treaty" if record.data_dir else None
-    return load_law(here if here and here.is_dir() else None)
+                      decision, [m.state for m in facts.members], overlay.id if overlay else None, list(law.notes))
 
 
 def _facts(event: Event, day: date, law: Law, standings: Standings) -> _Facts:
@@ -276,12 +283,15 @@ def _obligation(ref: str, effect: Effect, item: InForce, f: _Facts, flags: list[
                 parents: list[Obligation], trace: list[str]) -> Obligation:
     conditions = [{"id": c.id, "text": c.text, **_condition(c.id, f)} for c in effect.conditions]
     contested = list(dict.fromkeys(x for x in effect.contested_by if x in flags and _contests(x, f)))
-    if parents and not any(p.status == "owed" for p in parents):
-        # a duty that follows from others is no firmer than the firmest of them
-        conditions.append({"id": "follows-from", "text": f"follows from {' or '.join(p.id for p in parents)}",
-                           "met": False, "why": "; ".join(f"{p.id} is {p.status}" for p in parents)})
-        contested = list(dict.fromkeys([*contested, *(x for p in parents for x in p.contested_by)]))
-    status = "contested" if contested else "conditional" if any(not c["met"] for c in conditions) else "owed"
+    # a duty that follows from others is no firmer than the firmest of them
+    firmest = min((_FIRMNESS.index(p.status) for p in parents), default=0)
+    if firmest:
+        heirs = [p for p in parents if _FIRMNESS.index(p.status) == firmest]
+        if _FIRMNESS[firmest] == "conditional":
+            conditions.append({"id": "follows-from", "text": f"follows from {' or '.join(p.id for p in parents)}",
+                               "met": False, "why": "; ".join(f"{p.id} is {p.status}" for p in parents)})
+        contested = list(dict.fromkeys([*contested, *(x for p in heirs for x in p.contested_by)]))
+    status = "conditional" if any(not c["met"] for c in conditions) else "contested" if contested else "owed"
     owed_by = _parties(effect.party, f)
     frozen = sorted({m.state for m in f.members if m.participation == "frozen"} & set(owed_by))
     organ = rule = None
@@ -299,7 +309,8 @@ def _obligation(ref: str, effect: Effect, item: InForce, f: _Facts, flags: list[
     for c in conditions:
         trace.append(f"  Condition '{c['text']}': {'met' if c['met'] else 'not met'} ({c['why']}).")
     for x in contested:
-        trace.append(f"  Contested by {x}: {law.flags[x].title}.")
+        trace.append(f"  {'Would be contested' if status == 'conditional' else 'Contested'} by {x}: "
+                     f"{law.flags[x].title} (see the flag's explanation above).")
     if frozen:
         trace.append(f"  {', '.join(frozen)} owe(s) this but has frozen its participation.")
     return ob
@@ -324,10 +335,10 @@ def _contests(flag: str, f: _Facts) -> bool:
 
 
 def _rule(organ: str, item: InForce, law: Law, day: date) -> dict:
-    for x in law.in_force(day):
-        r = x.version.decision_rule
-        if r and organ in r.organs:
-            return {"id": r.id, "text": r.text, "threshold": r.threshold, "basis": x.ref}
+    found = law.decision_rule(organ, day)
+    if found:
+        r, x = found
+        return {"id": r.id, "text": r.text, "threshold": r.threshold, "basis": x.ref}
     return {"id": "unspecified", "text": "no article in force on this date sets a voting rule for this organ",
             "threshold": None, "basis": None}
 

@@ -7,6 +7,11 @@ An overlay never edits ``data/``. Like an OpenFisca reform it is data (a YAML fi
   article (a new article id may be added if ``instrument`` and ``title`` are given);
 - ``memberships``: a state's status over a period (``status: none`` removes it), replacing what the
   record says for that state and period.
+
+A version's ``decision_rule`` governs only the organs it names (``organs:``): an organ it leaves out
+keeps the rule the law gives it (see :meth:`csto.treaty.Law.decision_rule`). :func:`load_overlay`
+checks a file against the law and the record, so every bad overlay fails there, naming file, line,
+field and value, and never half-way through an answer.
 """
 
 from __future__ import annotations
@@ -16,13 +21,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from ..record import dates
+from ..record import Record, dates
 from ..record.model import Base, DateText, Ident, StateCode
-from ..record.yamlio import LineDict, RecordError, read
-from .articles import Article, Law, Version
-from .validate import validate
+from ..record.yamlio import LineDict, RecordError, RecordErrors, line_at, read
+from .articles import Article, Law, Version, check_period, law_for, version_problems
+from .validate import dotted, validate
 
 
 class ArticleChange(Base):
@@ -39,6 +44,11 @@ class MembershipChange(Base):
     participation: Literal["full", "frozen"] = "full"
     start: DateText = Field(alias="from")
     end: DateText | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        check_period(self.start, self.end)
+        return self
 
     def covers(self, day: date) -> bool:
         return dates.first_day(self.start) <= day and (self.end is None or day <= dates.last_day(self.end))
@@ -67,7 +77,25 @@ class Overlay(Base):
                                               number=change.number, versions=[new])
                 continue
             articles[change.id] = base.model_copy(update={"versions": _splice(base.versions, new)})
-        return replace(law, articles=articles, overlays=[*law.overlays, self.id])
+        return replace(law, articles=articles, overlays=[*law.overlays, self.id], base=law)
+
+    def problems(self, law: Law, record: Record | None = None):
+        """(path, problem, value) for each name the law or the record does not hold; empty if the overlay fits."""
+        effects = {f"{a.id}.{e.id}" for a in law.articles.values() for v in a.versions for e in v.effects}
+        effects |= {f"{c.id}.{e.id}" for c in self.articles for e in c.version.effects}
+        for i, change in enumerate(self.articles):
+            at = ("articles", i)
+            if change.instrument and change.instrument not in law.instruments:
+                yield (*at, "instrument"), f"unknown instrument; expected one of {', '.join(law.instruments)}", \
+                    change.instrument
+            if change.id not in law.articles and not (change.instrument and change.title):
+                yield (*at, "id"), "not an article of the law; give instrument and title to add it", change.id
+            for loc, problem, value in version_problems(change.version, law, effects):
+                yield (*at, "version", *loc), problem, value
+        for i, m in enumerate(self.memberships):
+            if record is not None and m.state not in record.states:
+                yield ("memberships", i, "state"), "unknown state: not an ISO 3166-1 alpha-3 code the record holds", \
+                    m.state
 
     def membership(self, state: str, day: date) -> MembershipChange | None:
         return next((m for m in self.memberships if m.state == state and m.covers(day)), None)
@@ -98,10 +126,23 @@ def _splice(versions: list[Version], new: Version) -> list[Version]:
     return sorted(out, key=lambda v: dates.first_day(v.start))
 
 
-def load_overlay(path: str | Path) -> Overlay:
-    """Read an overlay file (top-level key ``overlay:``); errors name file, line and field."""
+def load_overlay(path: str | Path, record: Record | None = None, law: Law | None = None) -> Overlay:
+    """Read an overlay file (top-level key ``overlay:``) and check it against ``law`` and ``record``.
+
+    ``record`` defaults to :meth:`Record.open`, ``law`` to the law beside it. Raises
+    :class:`csto.record.RecordError` naming file, line, field and value for malformed YAML, a missing
+    or unknown field, a bad date or period, a bad decision rule, or an article, instrument, organ,
+    flag or state that the law or the record does not hold.
+    """
     path = Path(path)
     raw = read(path)
     if not isinstance(raw, LineDict) or "overlay" not in raw:
         raise RecordError(path, 1, "overlay", "expected a top-level `overlay:` mapping")
-    return validate(Overlay, raw["overlay"], path, "overlay")
+    overlay = validate(Overlay, raw["overlay"], path, "overlay")
+    record = record or Record.open()
+    law = law or law_for(record)
+    errors = [RecordError(path, line_at(raw["overlay"], loc), dotted("overlay", loc), problem, value)
+              for loc, problem, value in overlay.problems(law, record)]
+    if errors:
+        raise RecordErrors(errors)
+    return overlay

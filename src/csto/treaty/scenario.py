@@ -2,7 +2,7 @@
 
 A scenario file holds one event at the top level (see docs/treaty.md and scenarios/schema.json).
 It may also hold a ``simulation:`` mapping, owned by ``csto.sim``: the loader keeps it, unread, in
-``Event.extra``.
+``Event.extra``, and the simulation layer validates it.
 """
 
 from __future__ import annotations
@@ -15,11 +15,18 @@ from pydantic import Field, field_validator, model_validator
 from ..record import Record, dates
 from ..record.model import Base, DateText, Ident, StateCode
 from ..record.yamlio import LineDict, RecordError, RecordErrors, read
-from .articles import Law, PerpetratorType, Threat, load_law
-from .validate import validate
+from .articles import Law, PerpetratorType, Threat, law_for
+from .validate import FieldProblem, validate
 
 #: Top-level keys owned by other layers: accepted, kept raw, never validated here.
 EXTRA_KEYS = ("simulation",)
+
+#: The pattern of a full ISO 8601 day, the only date form a scenario takes (written into the schema).
+ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+#: A request for help must come on the event's day or after it, and within this many years. The bound
+#: is the model's, not the treaty's (which sets none): a later "request" is another event.
+REQUEST_WITHIN_YEARS = 1
 
 
 def _full_day(text: str) -> str:
@@ -57,9 +64,12 @@ class Request(Base):
     """A request for help: who asked, when, under which article, to which organ."""
 
     by: StateCode
-    date: DateText
+    date: DateText = Field(description="the day of the request, YYYY-MM-DD: on or after the event's day, "
+                                       f"and within {REQUEST_WITHIN_YEARS} year of it",
+                           json_schema_extra={"pattern": ISO_DAY})
     article: str | None = Field(default=None, description="the article invoked, e.g. cst-4")
-    to: str | None = Field(default=None, description="the organ addressed, e.g. collective-security-council")
+    to: str | None = Field(default=None, description="the organ addressed: an organ id of the record or the law, "
+                                                     "e.g. csc (the Collective Security Council)")
     description: str | None = None
 
     @field_validator("date")
@@ -73,7 +83,7 @@ class Event(Base):
 
     id: Ident | None = Field(default=None, description="defaults to the file name")
     title: str | None = None
-    date: DateText = Field(description="the day it happened, YYYY-MM-DD")
+    date: DateText = Field(description="the day it happened, YYYY-MM-DD", json_schema_extra={"pattern": ISO_DAY})
     kind: Ident = Field(description="one of the kinds in data/treaty/kinds.yaml")
     targets: list[StateCode] = Field(min_length=1, description="the state(s) attacked or threatened")
     perpetrator: Perpetrator
@@ -92,6 +102,18 @@ class Event(Base):
     def _day(cls, v: str) -> str:
         return _full_day(v)
 
+    @model_validator(mode="after")
+    def _request_in_time(self):
+        if self.request is None:
+            return self
+        asked, day = dates.first_day(self.request.date), dates.first_day(self.date)
+        if asked < day:
+            raise FieldProblem("request.date", f"the request comes before the event ({self.date})", self.request.date)
+        if asked > _years_after(day, REQUEST_WITHIN_YEARS):
+            raise FieldProblem("request.date", f"the request comes more than {REQUEST_WITHIN_YEARS} year(s) after "
+                               f"the event ({self.date}); make the later crisis its own scenario", self.request.date)
+        return self
+
     @property
     def day(self) -> date:
         return dates.first_day(self.date)
@@ -101,6 +123,13 @@ class Event(Base):
 
     def threats(self, law: Law) -> list[str]:
         return list(self.threatens) if self.threatens is not None else list(law.kinds[self.kind].threatens)
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _states_used(event: Event) -> list[tuple[str, str]]:
@@ -131,8 +160,11 @@ def _line(raw: LineDict, field: str) -> int | None:
 def load_scenario(path: str | Path, record: Record | None = None, law: Law | None = None) -> Event:
     """Read and check one scenario file.
 
-    Raises :class:`csto.record.RecordError` naming file, line and field for malformed YAML, a missing
-    or unknown field, a bad date, an unknown kind, or a state code the record does not hold.
+    Raises :class:`csto.record.RecordError` naming file, line, field and value for malformed YAML, a
+    missing or unknown field, a bad date, a request dated before the event or more than
+    ``REQUEST_WITHIN_YEARS`` after it, an unknown kind, article or organ, a state code the record does
+    not hold, or a state perpetrator (or backer) that is also a target where the kind is not a clash
+    between members.
     """
     path = Path(path)
     raw = read(path)
@@ -147,9 +179,7 @@ def load_scenario(path: str | Path, record: Record | None = None, law: Law | Non
         body["request"] = None
     event = validate(Event, body, path)
     record = record or Record.open()
-    if law is None:
-        here = record.data_dir / "treaty" if record.data_dir else None
-        law = load_law(here if here and here.is_dir() else None)
+    law = law or law_for(record)
     errors = []
     if event.kind not in law.kinds:
         errors.append(RecordError(path, raw.line_of("kind"), "kind",
@@ -161,6 +191,12 @@ def load_scenario(path: str | Path, record: Record | None = None, law: Law | Non
     if event.request and event.request.article and event.request.article not in law.articles:
         errors.append(RecordError(path, _line(raw, "request.article"), "request.article",
                                   f"unknown article; expected one of {', '.join(law.articles)}", event.request.article))
+    if event.request and event.request.to:
+        organs = sorted({*law.organs, *(o.id for o in record.organs())})
+        if event.request.to not in organs:
+            errors.append(RecordError(path, _line(raw, "request.to"), "request.to",
+                                      f"unknown organ; expected one of {', '.join(organs)}", event.request.to))
+    errors += _self_attack(event, law, raw, path)
     known_sources = {s.id for s in record.sources()} if event.sources else set()
     for i, sid in enumerate(event.sources):
         if sid not in known_sources:
@@ -168,3 +204,28 @@ def load_scenario(path: str | Path, record: Record | None = None, law: Law | Non
     if errors:
         raise RecordErrors(errors)
     return event.model_copy(update={"id": event.id or path.stem, "extra": extra})
+
+
+def _self_attack(event: Event, law: Law, raw: LineDict, path: Path) -> list[RecordError]:
+    """A state cannot attack, or back an attack on, itself, except as one side of a clash between members.
+
+    Only a kind marked ``between_members`` (data/treaty/kinds.yaml) lists the perpetrator among the
+    targets, and then there must be another target: the other side. For internal unrest the authors
+    are not a state (``type: non-state``) and a foreign sponsor goes under ``backed_by``.
+    """
+    kind = law.kinds.get(event.kind)
+    if kind is None:
+        return []  # reported as an unknown kind
+    p, errors = event.perpetrator, []
+    sides = [("perpetrator.state", p.state)] if p.state else []
+    sides += [(f"perpetrator.backed_by[{i}]", c) for i, c in enumerate(p.backed_by)]
+    for field, code in sides:
+        if code not in event.targets:
+            continue
+        if kind.between_members and any(t != code for t in event.targets):
+            continue
+        why = ("a clash between members needs the other side among the targets too" if kind.between_members else
+               f"a state cannot be both target and perpetrator of {event.kind}; only a clash between members "
+               f"({', '.join(k.id for k in law.kinds.values() if k.between_members)}) names one of its targets")
+        errors.append(RecordError(path, _line(raw, field), field, why, code))
+    return errors

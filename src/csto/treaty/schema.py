@@ -10,6 +10,8 @@ import json
 
 from .scenario import EXTRA_KEYS, Event
 
+_OWNERS = {"simulation": "csto.sim (docs/simulation.md)"}  # the layer that reads each of EXTRA_KEYS
+
 
 def scenario_schema(kinds: list[str] | None = None) -> dict:
     """The schema; ``kinds`` (from data/treaty/kinds.yaml) become the enum of ``kind`` when given."""
@@ -21,7 +23,10 @@ def scenario_schema(kinds: list[str] | None = None) -> dict:
                              "(docs/treaty.md). Other layers may add top-level keys: "
                              + ", ".join(f"`{k}`" for k in EXTRA_KEYS) + ".")
     for key in EXTRA_KEYS:
-        schema["properties"][key] = {"type": "object", "description": "owned by another layer; not read by csto.treaty"}
+        schema["properties"][key] = {
+            "type": "object",
+            "description": f"owned by {_OWNERS[key]}, which validates it; csto.treaty keeps it unread, so this "
+                           "schema checks only that it is a mapping"}
     if kinds:
         schema["properties"]["kind"] = {**schema["properties"]["kind"], "enum": sorted(kinds)}
     request = schema["properties"]["request"]

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
-from ..model import OUTCOMES, CrisisModel, ModelError
+from ..model import COST_RULES, OUTCOMES, CrisisModel, ModelError
 from ..montecarlo import check_args
 from . import local
 
@@ -51,8 +51,53 @@ def backend_module(name: str):
     raise SweepError(f"backend: expected one of {', '.join(BACKENDS)}, got {name!r}")
 
 
+_CLASSES = ("floor", "ceiling")
+_WHOLE = ("target",)
+_FLAGS = ("voting",)
+_WORDS = {"cost_rule": COST_RULES}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def check_value(name: str, value: Any) -> Any:
+    """A grid value for the model field ``name``, checked for its kind (and outcome names turned into codes).
+
+    Raises :class:`SweepError` with a message such as ``expected a number, got 'abc'`` (callers name the field).
+    Parameter paths (``weights.treaty_basis``) are checked later, when the overlay is applied.
+    """
+    if "." in name:
+        return value
+    if name in _CLASSES:
+        if isinstance(value, str) and value in OUTCOMES:
+            return OUTCOMES.index(value)
+        if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and 0 <= value < len(OUTCOMES):
+            return int(value)
+        raise SweepError(f"expected an outcome class ({', '.join(OUTCOMES)}) or its code 0..{len(OUTCOMES) - 1}, "
+                         f"got {value!r}")
+    if name in _WORDS:
+        if value not in _WORDS[name]:
+            raise SweepError(f"expected one of {', '.join(_WORDS[name])}, got {value!r}")
+        return value
+    if name in _WHOLE:
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+            raise SweepError(f"expected a whole number, got {value!r}")
+        return int(value)
+    if name in _FLAGS:
+        if not all(isinstance(v, (bool, np.bool_)) for v in np.ravel(np.asarray(value, dtype=object))):
+            raise SweepError(f"expected true or false, got {value!r}")
+        return value
+    if not all(_is_number(v) for v in np.ravel(np.asarray(value, dtype=object))) or np.size(value) == 0:
+        raise SweepError(f"expected a number, got {value!r}")
+    return value
+
+
 def grid_points(grid: Mapping[str, Iterable[Any]] | None) -> list[dict[str, Any]]:
-    """The cartesian product of ``grid`` (field -> values), in the grid's key order; ``[{}]`` for none."""
+    """The cartesian product of ``grid`` (field -> values), in the grid's key order; ``[{}]`` for none.
+
+    Every value of a model field is checked for its kind here (:func:`check_value`), naming the field.
+    """
     if not grid:
         return [{}]
     names = list(grid)
@@ -64,6 +109,11 @@ def grid_points(grid: Mapping[str, Iterable[Any]] | None) -> list[dict[str, Any]
         options = list(grid[name]) if not isinstance(grid[name], (str, bytes)) else [grid[name]]
         if not options:
             raise SweepError(f"grid: {name}: expected at least one value")
+        for option in options:
+            try:
+                check_value(name, option)
+            except SweepError as exc:
+                raise SweepError(f"grid: {name}: {exc}") from None
         values.append(options)
     return [dict(zip(names, combo)) for combo in itertools.product(*values)]
 
@@ -76,16 +126,18 @@ def apply(model: CrisisModel, point: Mapping[str, Any]) -> CrisisModel:
     """
     changes = {}
     for name, value in point.items():
-        if name in ("floor", "ceiling") and isinstance(value, str):
-            if value not in OUTCOMES:
-                raise SweepError(f"grid: {name}: expected one of {', '.join(OUTCOMES)}, got {value!r}")
-            value = OUTCOMES.index(value)
-        elif name in _PER_STATE and np.ndim(value) == 0:
+        if name not in GRID_FIELDS:
+            raise SweepError(f"grid: unknown field {name!r}; expected one of {', '.join(GRID_FIELDS)}")
+        try:
+            value = check_value(name, value)
+        except SweepError as exc:
+            raise SweepError(f"grid: {name}: {exc}") from None
+        if name in _PER_STATE and np.ndim(value) == 0:
             value = np.full(model.n, value)
         changes[name] = value
     try:
         return dataclasses.replace(model, **changes)
-    except ModelError as exc:
+    except (ModelError, TypeError, ValueError) as exc:
         raise SweepError(f"grid point {dict(point)}: {exc}") from None
 
 
