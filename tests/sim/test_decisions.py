@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 
 from csto.sim import FACTORS, OUTCOMES, Situation, compile, run
 from csto.sim.decisions import factors, stance_means, treaty_basis

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -33,10 +33,10 @@ class _Base(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
-class Param(_Base):
-    """One parameter: its value, why it is what it is, and its source (or the admission that it is assumed)."""
+class _Grounded(_Base):
+    """Why a number is what it is: a rationale, and sources or the admission that it is assumed."""
 
-    value: Any
+    _noun: ClassVar[str] = "parameter"
     rationale: str = Field(min_length=10)
     sources: list[SourceRef] = []
     assumption: bool = False
@@ -44,8 +44,14 @@ class Param(_Base):
     @model_validator(mode="after")
     def _grounded(self):
         if not self.sources and not self.assumption:
-            raise ValueError("every parameter needs sources, or assumption: true with a rationale")
+            raise ValueError(f"every {self._noun} needs sources, or assumption: true with a rationale")
         return self
+
+
+class Param(_Grounded):
+    """One parameter: its value, why it is what it is, and its source (or the admission that it is assumed)."""
+
+    value: Any
 
 
 class Number(Param):
@@ -66,25 +72,17 @@ class Duration(Param):
     value: Value
 
 
-class Dated(_Base):
+class Dated(_Grounded):
     """A fact about one state or a pair of states, in force from ``from`` to ``to``.
 
     As for a :class:`Param`, the value needs sources, or ``assumption: true`` where the number is a
     judgement (the dated document may still be cited beside it).
     """
 
+    _noun: ClassVar[str] = "dated value"
     value: float
     start: DateText = Field(alias="from")
     end: DateText | None = Field(default=None, alias="to")
-    rationale: str = Field(min_length=10)
-    sources: list[SourceRef] = []
-    assumption: bool = False
-
-    @model_validator(mode="after")
-    def _grounded(self):
-        if not self.sources and not self.assumption:
-            raise ValueError("every dated value needs sources, or assumption: true with a rationale")
-        return self
 
     def valid_on(self, day: str) -> bool:
         return first_day(self.start) <= first_day(day) and (self.end is None or last_day(self.end) >= first_day(day))
@@ -150,7 +148,7 @@ class ArticleBasis(_Base):
     sources: list[SourceRef] = Field(min_length=1)
 
 
-class FlagBasis(_Base):
+class FlagBasis(_Grounded):
     """What a flag on the Assessment does to the treaty basis.
 
     ``penalty`` is subtracted from the strength. ``ceiling`` and ``floor``, when given, cap the outcome
@@ -159,18 +157,10 @@ class FlagBasis(_Base):
     the members to nothing).
     """
 
+    _noun: ClassVar[str] = "flag"
     penalty: float = Field(ge=0)
     ceiling: Outcome | None = None
     floor: Outcome | None = None
-    rationale: str = Field(min_length=10)
-    sources: list[SourceRef] = []
-    assumption: bool = False
-
-    @model_validator(mode="after")
-    def _grounded(self):
-        if not self.sources and not self.assumption:
-            raise ValueError("every flag needs sources, or assumption: true with a rationale")
-        return self
 
 
 class Basis(_Base):

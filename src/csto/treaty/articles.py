@@ -108,17 +108,11 @@ class DecisionRule(Base):
         return f"{int(m[1])}/{int(m[2])}"
 
 
-class Version(Base):
-    label: str
+class Span(Base):
+    """A validity period, ``from`` to ``to`` inclusive (``to`` open): of an article version or an overlay change."""
+
     start: DateText = Field(alias="from")
     end: DateText | None = Field(default=None, alias="to")
-    from_basis: Literal["entry-into-force", "signature", "hypothetical"] = "entry-into-force"
-    amended_by: str | None = None
-    clauses: list[Clause] = Field(min_length=1)
-    effects: list[Effect] = []
-    decision_rule: DecisionRule | None = None
-    explains: list[str] = []
-    note: str | None = None
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -127,6 +121,17 @@ class Version(Base):
 
     def covers(self, day: date) -> bool:
         return dates.first_day(self.start) <= day and (self.end is None or day <= dates.last_day(self.end))
+
+
+class Version(Span):
+    label: str
+    from_basis: Literal["entry-into-force", "signature", "hypothetical"] = "entry-into-force"
+    amended_by: str | None = None
+    clauses: list[Clause] = Field(min_length=1)
+    effects: list[Effect] = []
+    decision_rule: DecisionRule | None = None
+    explains: list[str] = []
+    note: str | None = None
 
     @property
     def period(self) -> str:

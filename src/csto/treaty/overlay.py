@@ -21,12 +21,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
-
 from ..record import Record, dates
-from ..record.model import Base, DateText, Ident, StateCode
+from ..record.model import Base, Ident, StateCode
 from ..record.yamlio import LineDict, RecordError, RecordErrors, line_at, read
-from .articles import Article, Law, Version, check_period, law_for, version_problems
+from .articles import Article, Law, Span, Version, law_for, version_problems
 from .validate import dotted, validate
 
 
@@ -38,20 +36,10 @@ class ArticleChange(Base):
     number: str | None = None
 
 
-class MembershipChange(Base):
+class MembershipChange(Span):
     state: StateCode
     status: Literal["member", "observer", "partner", "suspended", "none"]
     participation: Literal["full", "frozen"] = "full"
-    start: DateText = Field(alias="from")
-    end: DateText | None = Field(default=None, alias="to")
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        check_period(self.start, self.end)
-        return self
-
-    def covers(self, day: date) -> bool:
-        return dates.first_day(self.start) <= day and (self.end is None or day <= dates.last_day(self.end))
 
 
 class Overlay(Base):
