@@ -64,7 +64,6 @@ def precision(text: str) -> str:
 
 def parse_day(text: str) -> date:
     """Parse a user's date on the command line or in an API call: a full ISO day only."""
-    text = check(text)
-    if precision(text) != "day":
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         raise DateError(f"expected a full date YYYY-MM-DD, got {text!r}")
-    return first_day(text)
+    return first_day(check(text))
