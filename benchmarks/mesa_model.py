@@ -26,9 +26,9 @@ import numpy as np
 from csto.sim.model import OUTCOMES, TROOPS, CrisisModel
 
 try:  # run as a script from benchmarks/ or imported as benchmarks.mesa_model
-    from .simpy_model import row, tables, to_outcomes
+    from .simpy_model import apportion, row, tables, to_outcomes
 except ImportError:  # pragma: no cover
-    from simpy_model import row, tables, to_outcomes
+    from simpy_model import apportion, row, tables, to_outcomes
 
 NOTHING, STATEMENT, MISSION, ASSISTANCE = (OUTCOMES.index(k) for k in ("nothing", "statement", "mission", "assistance"))
 NAN = math.nan
@@ -142,16 +142,10 @@ class CrisisSimulation(mesa.Model):
         buildup = sum(flights[a.index] for a in self.contributors) / m.flights_per_day
         operation = self.lognormal(m.operation_median, m.operation_sigma)
         self.day = self.withdrawn = self.day + operation + buildup
-        own = [0.0] * m.n
-        for a in self.contributors:
-            i = a.index
+        indices = [a.index for a in self.contributors]
+        for i in indices:
             self.personnel[i] = t["contingent"][i]
-            own[i] = t["contingent"][i] * (operation + buildup) * m.cost_person_day + 2 * flights[i] * m.cost_flight
-        if m.cost_rule == "budget":
-            total = sum(own)
-            self.cost = [total * s for s in t["share"]]
-        else:
-            self.cost = own
+        self.cost = apportion(m, t, indices, operation + buildup)
         self.stop(TROOPS)
 
 

@@ -109,20 +109,26 @@ class Crisis:
         yield env.timeout(operation)
         yield env.timeout(buildup)
         self.withdrawn = env.now
-        own = [0.0] * m.n
         for i in contributors:
             self.personnel[i] = t["contingent"][i]
-            own[i] = t["contingent"][i] * (operation + buildup) * m.cost_person_day + 2 * flights[i] * m.cost_flight
-        if m.cost_rule == "budget":
-            total = sum(own)
-            self.cost = [total * s for s in t["share"]]
-        else:
-            self.cost = own
+        self.cost = apportion(m, t, contributors, operation + buildup)
 
     def contingent(self, i: int, mobilised: simpy.Event):
         """One state's contingent: loaded when mobilised, then in the air."""
         yield mobilised
         yield self.env.timeout(self.t["transit"][i])
+
+
+def apportion(m: CrisisModel, t: dict, contributors: list[int], days: float) -> list[float]:
+    """Each contributor's cost for ``days`` on the ground and its flights; then the rule: each pays its own,
+    or the total is split by budget shares (step 8 of the story)."""
+    own = [0.0] * m.n
+    for i in contributors:
+        own[i] = t["contingent"][i] * days * m.cost_person_day + 2 * t["flights"][i] * m.cost_flight
+    if m.cost_rule == "budget":
+        total = sum(own)
+        return [total * s for s in t["share"]]
+    return own
 
 
 def tables(model: CrisisModel) -> dict:
