@@ -4,7 +4,7 @@ One replication is one :class:`mesa.Model` (as ``mesa.batch_run`` does it): the 
 states are :class:`mesa.Agent` objects, and each ``step()`` is one phase of the
 crisis: the request, the consultations (every state forms its stance), the Council
 session (the voters vote, the Council decides), force generation and transport (the
-contributors fly in), the operation and withdrawal. Time is carried in days as a
+contributors size their contingents and fly in), the operation and withdrawal. Time is carried in days as a
 model attribute, since the story's durations are continuous. Randomness comes in
 explicitly (``rng=``, a :class:`numpy.random.Generator`, as Mesa 3 asks); the scalar
 draws use the model's seeded :class:`random.Random` (``self.random``), which Mesa
@@ -26,9 +26,9 @@ import numpy as np
 from csto.sim.model import OUTCOMES, TROOPS, CrisisModel
 
 try:  # run as a script from benchmarks/ or imported as benchmarks.mesa_model
-    from .simpy_model import apportion, row, tables, to_outcomes
+    from .simpy_model import apportion, flights, persons_sent, row, tables, to_outcomes
 except ImportError:  # pragma: no cover
-    from simpy_model import apportion, row, tables, to_outcomes
+    from simpy_model import apportion, flights, persons_sent, row, tables, to_outcomes
 
 NOTHING, STATEMENT, MISSION, ASSISTANCE = (OUTCOMES.index(k) for k in ("nothing", "statement", "mission", "assistance"))
 NAN = math.nan
@@ -43,6 +43,7 @@ class MemberState(mesa.Agent):
         self.z = NAN
         self.accept = 0
         self.vote = None
+        self.sent = 0
         self.arrival = NAN
 
     def form_stance(self) -> None:
@@ -57,6 +58,9 @@ class MemberState(mesa.Agent):
             self.vote = "aside"
         else:
             self.vote = "block"
+
+    def generate_force(self) -> None:
+        self.sent = persons_sent(self.random, self.model.t, self.index)
 
     def fly_in(self) -> None:
         self.arrival = self.model.mobilised + self.model.t["transit"][self.index]
@@ -131,6 +135,8 @@ class CrisisSimulation(mesa.Model):
 
     def deployment(self) -> None:
         m = self.crisis
+        for a in self.contributors:
+            a.generate_force()
         self.mobilised = self.day + self.lognormal(m.mobilise_median, m.mobilise_sigma)
         for a in self.contributors:
             a.fly_in()
@@ -138,14 +144,13 @@ class CrisisSimulation(mesa.Model):
 
     def operation(self) -> None:
         m, t = self.crisis, self.t
-        flights = t["flights"]
-        buildup = sum(flights[a.index] for a in self.contributors) / m.flights_per_day
+        buildup = sum(flights(m, a.sent) for a in self.contributors) / m.flights_per_day
         operation = self.lognormal(m.operation_median, m.operation_sigma)
         self.day = self.withdrawn = self.day + operation + buildup
-        indices = [a.index for a in self.contributors]
-        for i in indices:
-            self.personnel[i] = t["contingent"][i]
-        self.cost = apportion(m, t, indices, operation + buildup)
+        sent = {a.index: a.sent for a in self.contributors}
+        for i, x in sent.items():
+            self.personnel[i] = x
+        self.cost = apportion(m, t, sent, operation + buildup)
         self.stop(TROOPS)
 
 

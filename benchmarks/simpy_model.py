@@ -3,9 +3,9 @@
 One replication is one :class:`simpy.Environment`: the Council is a process that waits
 for the request, the consultations and the session; each member state is a process
 that forms its stance while the Council sits and casts its vote when the session
-opens; each contributor is a process that waits for mobilisation and flies its
-contingent in. The story and its distributions are the ones in the docstring of
-:mod:`csto.sim.model`, step by step; only the random streams differ (one scalar
+opens; each contributor sizes its contingent (a drawn share of its part of the
+formation) and is a process that waits for mobilisation and flies it in. The story
+and its distributions are the ones in the docstring of :mod:`csto.sim.model`, step by step; only the random streams differ (one scalar
 draw at a time from :class:`random.Random`), so this engine agrees with
 :func:`csto.sim.montecarlo.simulate` in distribution, not number for number.
 
@@ -97,21 +97,21 @@ class Crisis:
         return ("block", z, accept, i)
 
     def deploy(self, contributors: list[int]):
-        """Steps 7-9: mobilise, fly in, operate, withdraw; then the bill."""
+        """Steps 6-9: size the contingents, mobilise, fly in, operate, withdraw; then the bill."""
         m, env, t = self.m, self.env, self.t
+        sent = {i: persons_sent(self.rnd, t, i) for i in contributors}
         mobilised = env.timeout(self.lognormal(m.mobilise_median, m.mobilise_sigma))
         arrivals = [env.process(self.contingent(i, mobilised)) for i in contributors]
         yield env.any_of(arrivals)
         self.first_troops = env.now
-        flights = t["flights"]
-        buildup = sum(flights[i] for i in contributors) / m.flights_per_day
+        buildup = sum(flights(m, x) for x in sent.values()) / m.flights_per_day
         operation = self.lognormal(m.operation_median, m.operation_sigma)
         yield env.timeout(operation)
         yield env.timeout(buildup)
         self.withdrawn = env.now
-        for i in contributors:
-            self.personnel[i] = t["contingent"][i]
-        self.cost = apportion(m, t, contributors, operation + buildup)
+        for i, x in sent.items():
+            self.personnel[i] = x
+        self.cost = apportion(m, t, sent, operation + buildup)
 
     def contingent(self, i: int, mobilised: simpy.Event):
         """One state's contingent: loaded when mobilised, then in the air."""
@@ -119,12 +119,27 @@ class Crisis:
         yield self.env.timeout(self.t["transit"][i])
 
 
-def apportion(m: CrisisModel, t: dict, contributors: list[int], days: float) -> list[float]:
-    """Each contributor's cost for ``days`` on the ground and its flights; then the rule: each pays its own,
-    or the total is split by budget shares (step 8 of the story)."""
+def persons_sent(rnd, t: dict, i: int) -> int:
+    """Step 6: the personnel contributor ``i`` sends, a drawn share of its contingent (whole, at least one).
+
+    ``rnd`` is a :class:`random.Random` (SimPy's stream, or a Mesa agent's ``self.random``).
+    """
+    beta = t["share_beta"]
+    share = t["deploy_fraction"] if beta is None else rnd.betavariate(*beta)
+    return max(1, round(share * t["contingent"][i]))
+
+
+def flights(m: CrisisModel, persons: int) -> int:
+    """Sorties needed to fly ``persons`` in (step 7)."""
+    return math.ceil(persons / m.pax_per_flight)
+
+
+def apportion(m: CrisisModel, t: dict, sent: dict[int, int], days: float) -> list[float]:
+    """Each contributor's cost for its ``sent`` personnel, ``days`` on the ground and its flights; then the
+    rule: each pays its own, or the total is split by budget shares (step 9 of the story)."""
     own = [0.0] * m.n
-    for i in contributors:
-        own[i] = t["contingent"][i] * days * m.cost_person_day + 2 * t["flights"][i] * m.cost_flight
+    for i, x in sent.items():
+        own[i] = x * days * m.cost_person_day + 2 * flights(m, x) * m.cost_flight
     if m.cost_rule == "budget":
         total = sum(own)
         return [total * s for s in t["share"]]
@@ -140,7 +155,8 @@ def tables(model: CrisisModel) -> dict:
         "cutpoints": m.cutpoints.tolist(),
         "aside": m.p_stand_aside.tolist(),
         "contingent": [int(c) for c in m.contingent],
-        "flights": [math.ceil(c / m.pax_per_flight) for c in m.contingent.tolist()],
+        "deploy_fraction": m.deploy_fraction,
+        "share_beta": m.share_beta,
         "transit": [d / (m.air_speed_kmh * 24.0) for d in m.distance_km.tolist()],
         "share": m.budget_share.tolist(),
     }

@@ -52,7 +52,7 @@ def mixed(**changes) -> CrisisModel:
         distance_km=[0.0, 900.0, 2500.0, 1500.0, 4000.0], air_speed_kmh=700.0, pax_per_flight=100.0,
         flights_per_day=20.0, mobilise_median=1.0, mobilise_sigma=0.4, operation_median=10.0, operation_sigma=0.5,
         cost_rule="budget", budget_share=[0.1, 0.1, 0.2, 0.1, 0.5], cost_person_day=100.0, cost_flight=2e4,
-        cost_mission=1e6, cost_assistance=2e6)
+        cost_mission=1e6, cost_assistance=2e6, deploy_fraction=0.7, deploy_concentration=5.0)
     return CrisisModel(**{**base, **changes})
 
 
@@ -75,7 +75,8 @@ def test_engine_samples_every_branch_of_the_story(engine):
 
 
 @pytest.mark.parametrize("engine", sorted(ENGINES))
-@pytest.mark.parametrize("change", [{"p_request": 0.7}, {"stance_sd": 1.3}, {"operation_median": 11.5}])
+@pytest.mark.parametrize("change", [{"p_request": 0.7}, {"stance_sd": 1.3}, {"operation_median": 11.5},
+                                    {"deploy_fraction": 0.6}, {"deploy_concentration": 1.0}])
 def test_the_tests_tell_a_slightly_different_model_apart(engine, change):
     module, _ = ENGINES[engine]
     result = agreement.compare(montecarlo.simulate(mixed(), 20_000, 5), module.simulate(mixed(**change), 3_000, 6))
@@ -87,14 +88,28 @@ def test_the_tests_tell_a_slightly_different_model_apart(engine, change):
 def test_without_randomness_every_engine_gives_the_same_numbers(engine, cost_rule):
     # every spread 0 and every probability 0 or 1: one possible replication, computed three ways
     model = mixed(consult_sigma=0.0, session_sigma=0.0, stance_sd=0.0, mobilise_sigma=0.0, operation_sigma=0.0,
-                  p_request=1.0, p_stand_aside=[0.0, 0.0, 1.0, 0.0, 0.0], stance_mean=[3.0, 3.0, 1.2, 3.0, 3.0],
+                  deploy_concentration=float("inf"), p_request=1.0, p_stand_aside=[0.0, 0.0, 1.0, 0.0, 0.0], stance_mean=[3.0, 3.0, 1.2, 3.0, 3.0],
                   cost_rule=cost_rule, floor=0)
     module, _ = ENGINES[engine]
     ref, got = montecarlo.simulate(model, 50, 7), module.simulate(model, 50, 8)
     for field in dataclasses.fields(ref)[1:]:
         a, b = getattr(ref, field.name), getattr(got, field.name)
         assert np.allclose(a, b, rtol=1e-12, equal_nan=True), field.name
-    assert set(ref.outcome.tolist()) == {5} and ref.personnel[0].tolist() == [0, 500, 0, 0, 3000]
+    assert set(ref.outcome.tolist()) == {5} and ref.personnel[0].tolist() == [0, 350, 0, 0, 2100]  # 0.7 of each
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_every_engine_draws_the_share_each_contributor_sends(engine):
+    # willing members, one class only: the contingents sent (and so flights, withdrawal, costs) carry the test
+    module, runs = ENGINES[engine]
+    model = mixed(stance_mean=np.full(5, 9.0), p_request=1.0, deploy_fraction=0.4, deploy_concentration=3.0)
+    ref, got = montecarlo.simulate(model, 20_000, 11), module.simulate(model, runs, 12)
+    assert len(np.unique(ref.peak_personnel)) > 100 and len(np.unique(got.peak_personnel)) > 100
+    result = agreement.compare(ref, got)
+    assert agreement.agree(result, ALPHA), agreement.smallest_p(result)
+    for state in (1, 4):  # each state's contingent, not only their sum
+        a, b = ref.personnel[:, state].astype(float), got.personnel[:, state].astype(float)
+        assert agreement._ks(a, b)["p"] > ALPHA
 
 
 @pytest.mark.parametrize("cost_rule", ["contributor", "budget"])

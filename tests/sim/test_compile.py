@@ -70,7 +70,9 @@ def test_the_kazakhstan_strength_comes_from_the_record(record, params):
     model = compile(KAZAKHSTAN, record, params)
     assert model.formation == "peacekeeping-forces"
     assert not any("process.yaml" in n or "carried forward" in n for n in model.notes)
-    assert model.contingent.sum() == pytest.approx(0.6 * 3600 * 0.9, abs=5)  # all but Kazakhstan's 10%
+    assert model.contingent.sum() == pytest.approx(3600 * 0.9, abs=5)  # all but Kazakhstan's 10%
+    assert model.deploy_fraction == 0.6 and model.deploy_concentration == params.process.deploy_concentration.value
+    assert (model.contingent == model.contingent.round()).all()  # whole persons
 
 
 def test_on_moves_the_whole_crisis_to_that_date(record, params):

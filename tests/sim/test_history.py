@@ -47,3 +47,17 @@ def test_armenia_2022_gets_no_military_assistance(armenia):
 
 def test_armenia_2022_is_blocked_by_a_member_with_ties_to_the_attacker(armenia):
     assert armenia["most_often_blocks"] in ("RUS", "KAZ", "KGZ")
+
+
+def test_kazakhstan_2022_contingent_sizes_are_uncertain_around_two_thousand(kazakhstan):
+    peak = kazakhstan["peak_personnel"]
+    assert peak["p05"] < peak["p25"] < peak["p50"] < peak["p75"] < peak["p95"]  # it varies
+    assert abs(peak["p50"] - 2000) <= 0.15 * 2000
+    assert peak["p95"] - peak["p05"] >= 400  # a real spread, not rounding
+
+
+def test_kazakhstan_2022_the_same_seed_gives_the_same_numbers(kazakhstan, record, params):
+    again = run(compile(SCENARIOS / "kazakhstan-2022-01.yaml", record, params), 5000, seed=1)
+    assert again == kazakhstan
+    other = run(compile(SCENARIOS / "kazakhstan-2022-01.yaml", record, params), 5000, seed=2)
+    assert other["peak_personnel"] != kazakhstan["peak_personnel"]

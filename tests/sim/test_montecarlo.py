@@ -173,3 +173,88 @@ def test_summaries_of_parts_merge_exactly_in_any_order(toy):
 def test_summaries_of_different_states_do_not_merge(toy):
     with pytest.raises(ValueError, match="different states"):
         Accumulator(toy().states).merge(Accumulator(("XXX",)))
+
+
+# -- step 6: the share of its contingent each contributor sends ---------------------------------------
+
+WILLING = dict(stance_mean=[9.0] * 6, stance_sd=0.1)
+CONTINGENT = np.array([100, 100, 0, 150, 1500, 200])  # the toy's
+
+
+def test_a_contributor_sends_a_drawn_share_of_its_contingent_in_whole_persons(toy):
+    out = simulate(toy(**WILLING, deploy_fraction=0.6, deploy_concentration=10.0), 20000, seed=4)
+    sent = out.personnel[:, CONTINGENT > 0]
+    assert (sent >= 1).all() and (sent <= CONTINGENT[CONTINGENT > 0]).all()
+    assert len(np.unique(out.peak_personnel)) > 100  # it varies
+    share = out.personnel[:, 4] / 1500  # Russia's: big enough for rounding not to matter
+    assert share.mean() == pytest.approx(0.6, abs=0.005)
+    assert share.var() == pytest.approx(0.6 * 0.4 / 11, rel=0.05)  # Beta: mu (1 - mu) / (kappa + 1)
+    assert np.corrcoef(out.personnel[:, 0], out.personnel[:, 1])[0, 1] == pytest.approx(0, abs=0.03)
+
+
+@pytest.mark.parametrize("fixed", [dict(deploy_fraction=0.6), dict(deploy_concentration=5.0)])
+def test_a_fixed_share_sends_the_same_contingent_every_time(fixed, toy):
+    # an infinite concentration (the default), or a share of one: no spread, and no draw
+    out = simulate(toy(**WILLING, **fixed), 2000, seed=4)
+    expected = np.maximum(1, np.rint(fixed.get("deploy_fraction", 1.0) * CONTINGENT)) * (CONTINGENT > 0)
+    assert (out.personnel == expected).all()
+
+
+def test_a_tiny_share_still_sends_one_person(toy):
+    out = simulate(toy(**WILLING, deploy_fraction=1e-4), 500, seed=4)
+    assert (out.personnel[:, CONTINGENT > 0] == 1).all()
+
+
+def test_drawing_the_shares_leaves_every_other_draw_as_it_was(toy):
+    # the shares are drawn last in each block: outcome classes, timings to decision and first troops, and
+    # blockers are bit-identical whether or not they are drawn
+    model = dict(stance_sd=1.5, deploy_fraction=0.6)  # every outcome class, blocks and troops
+    fixed, drawn = simulate(toy(**model), 5000, seed=9), simulate(toy(**model, deploy_concentration=10.0), 5000, seed=9)
+    for name in ("outcome", "requested", "days_to_decision", "days_to_troops", "blocker"):
+        assert np.array_equal(getattr(fixed, name), getattr(drawn, name), equal_nan=True), name
+    assert (fixed.outcome == TROOPS).any() and (fixed.blocker >= 0).any()
+    assert not np.array_equal(fixed.personnel, drawn.personnel)
+
+
+@pytest.mark.parametrize("cost_rule", ["contributor", "budget"])
+def test_flights_and_costs_follow_the_contingent_sent(cost_rule, toy):
+    m = toy(**WILLING, deploy_fraction=0.6, deploy_concentration=10.0, operation_sigma=0.0, cost_rule=cost_rule)
+    out = simulate(m, 3000, seed=6)
+    flights = np.ceil(out.personnel / m.pax_per_flight)
+    buildup = flights.sum(axis=1) / m.flights_per_day
+    assert np.allclose(out.days_to_withdrawal - out.days_to_troops, m.operation_median + buildup)
+    own = out.personnel * ((m.operation_median + buildup) * m.cost_person_day)[:, None] + 2 * flights * m.cost_flight
+    expected = own if cost_rule == "contributor" else own.sum(axis=1, keepdims=True) * m.budget_share
+    assert np.allclose(out.cost, expected)
+
+
+@pytest.mark.parametrize("change, field", [
+    (dict(contingent=[100.5, 100, 0, 150, 1500, 200]), "contingent"),
+    (dict(deploy_fraction=0.0), "deploy_fraction"), (dict(deploy_fraction=1.2), "deploy_fraction"),
+    (dict(deploy_concentration=0.0), "deploy_concentration"),
+    (dict(deploy_concentration=float("nan")), "deploy_concentration")])
+def test_a_bad_share_or_contingent_is_refused_by_name(change, field, toy):
+    with pytest.raises(ModelError, match=field):
+        toy(**change)
+
+
+@pytest.mark.parametrize("chunk", [1, BLOCK, 3 * BLOCK + 5])
+def test_drawn_shares_do_not_depend_on_chunking(chunk, toy):
+    # shares are skipped in blocks without troops: that must not move a number either
+    model = toy(stance_sd=2.5, deploy_fraction=0.6, deploy_concentration=10.0)
+    runs = 4 * BLOCK + 17
+    assert same(simulate(model, runs, seed=3, chunk=chunk), simulate(model, runs, seed=3))
+    assert same(simulate(model, 1500, seed=3), simulate(model, runs, seed=3).slice(0, 1500))
+
+
+def test_skipping_the_shares_of_blocks_without_troops_changes_no_number(toy, monkeypatch):
+    from csto.sim import montecarlo
+
+    # each voter accepts troops with chance about 1/4: troops about once a block, none in about 1 block in 3
+    model = toy(stance_mean=[0.8] * 6, stance_sd=0.3, deploy_fraction=0.6, deploy_concentration=10.0)
+    lazy = simulate(model, 40 * BLOCK, seed=5)
+    per_block = (lazy.outcome == TROOPS).reshape(40, BLOCK).any(axis=1)
+    assert per_block.any() and not per_block.all()  # some blocks draw shares, some skip them
+    monkeypatch.setattr(montecarlo, "_shares", lambda m, rngs, troops, eager=montecarlo._shares:
+                        eager(m, rngs, np.ones_like(troops)))
+    assert same(lazy, simulate(model, 40 * BLOCK, seed=5))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from pathlib import Path
 from typing import Annotated
 
@@ -33,7 +35,7 @@ def _simulate_table(payload: dict) -> None:
                   f"target {m['target']}, formation {m['formation'] or '-'}, ceiling {m['ceiling']}")
     console.print(table("Outcome", ["class", "probability"],
                         [[k, f"{v:.3f}"] for k, v in payload["outcomes"].items()]))
-    console.print(table("Timing (days from the request) and size: p05 / p50 / p95", ["measure", "value"], [
+    console.print(table("Timing (days from the request) and size", ["measure", "p05 / p50 / p95"], [
         ["days to decision", _fmt(payload["days_to_decision"])],
         ["days to first troops", _fmt(payload["days_to_first_troops"])],
         ["days to withdrawal", _fmt(payload["days_to_withdrawal"])],
@@ -86,6 +88,10 @@ def register(app: typer.Typer) -> None:
             "seed": seed, **summary,
             "model": {"states": md["states"], "target": md["target"], "formation": md["formation"],
                       "floor": md["floor"], "ceiling": md["ceiling"], "contingent": dict(zip(md["states"], md["contingent"])),
+                      "deploy_fraction": model.deploy_fraction,
+                      # infinite concentration = a fixed share; JSON has no infinity
+                      "deploy_concentration": None if math.isinf(model.deploy_concentration)
+                      else model.deploy_concentration,
                       "treaty_basis": model.factors.get("treaty_basis"), "situation": model.factors.get("situation"),
                       "stances": model.factors.get("stances"), "notes": md["notes"]},
         }

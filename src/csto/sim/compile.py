@@ -106,7 +106,7 @@ def latest_strength(record: Record, formation: str, day: str):
 
 def _forces(record: Record, sit: Situation, states: tuple[str, ...], budget: list[float], p: Params,
             settings: Settings, notes: list[str]) -> tuple[str | None, str | None, list[float]]:
-    """The formation drawn on, and each member's part of it (personnel, before the deploy fraction)."""
+    """The formation drawn on, and each member's part of it (personnel, before the share that deploys)."""
     formations = record.forces(sit.date)
     wanted = p.process.formations.value
     kinds = wanted.get(sit.kind, wanted.get("default", []))
@@ -226,7 +226,12 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
     formation, kind, parts = _forces(record, sit, states, budget, p, s, notes)
     fractions = p.process.deploy_fraction.value
     frac = fractions.get(kind, fractions.get("default", 0.0))
-    contingent = [0.0 if (i == target or not voting[i]) else float(round(frac * parts[i])) for i in range(len(states))]
+    if frac <= 0 and any(parts):
+        notes.append(f"{formation}: deploy_fraction 0 for formation kind {kind}: no troops can be sent")
+        parts = [0.0] * len(states)
+    # each member's national contingent in the formation (whole persons); the share of it a contributor sends
+    # is drawn in the simulation, with mean ``frac`` (see csto.sim.model, step 6)
+    contingent = [0.0 if (i == target or not voting[i]) else float(round(parts[i])) for i in range(len(states))]
 
     capitals = p.process.capitals.value
     dest = s.destination or capitals.get(sit.target)
@@ -257,6 +262,7 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
         stance_mean=means, stance_sd=p.decision.stance_sd.value, cutpoints=p.decision.cutpoints.value,
         voting=voting, p_stand_aside=[aside] * len(states), floor=floor, ceiling=ceiling,
         formation=formation, contingent=contingent, distance_km=distance,
+        deploy_fraction=frac if frac > 0 else 1.0, deploy_concentration=pr.deploy_concentration.value,
         air_speed_kmh=pr.air_speed_kmh.value, pax_per_flight=pr.pax_per_flight.value,
         flights_per_day=pr.flights_per_day.value,
         mobilise_median=pr.mobilise.value.median, mobilise_sigma=pr.mobilise.value.sigma,

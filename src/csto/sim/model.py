@@ -43,20 +43,27 @@ one, from the moment the simulated request is made). ``LogNormal(m, s)`` means
    all nobody can consent (an empty set of voters is not consensus): ``L = 0``
    (nothing), whatever the floor and ceiling, and the blocker is -1.
 6. **Force generation.** If ``L == troops``, contributors are the voters with
-   ``a_i == troops`` and ``contingent[i] > 0``. With no contributor the outcome
-   falls to ``assistance``. Each contributor sends ``contingent[i]`` personnel
-   (fixed numbers); peak personnel ``P = sum(contingent[contributors])``.
+   ``a_i == troops`` and ``contingent[i] > 0`` (``contingent[i]``: state ``i``'s
+   national contingent in the formation, whole persons, the most it can send).
+   With no contributor the outcome falls to ``assistance``. Each contributor sends
+   a share ``s_i`` of its contingent: ``s_i ~ Beta(kappa * mu, kappa * (1 - mu))``
+   independent, with mean ``mu = deploy_fraction`` and concentration ``kappa =
+   deploy_concentration`` (variance ``mu (1 - mu) / (kappa + 1)``); ``s_i = mu``
+   exactly when ``kappa`` is infinite or ``mu == 1``. It sends
+   ``x_i = max(1, round(s_i * contingent[i]))`` personnel (whole persons, rounded
+   half to even, at least one: a state that decided to send troops sends someone);
+   peak personnel ``P = sum(x[contributors])``.
 7. **Transport.** ``M ~ LogNormal(mobilise_median, mobilise_sigma)`` (alert to
    first aircraft loaded). Transit of contributor ``i`` is
    ``distance_km[i] / (air_speed_kmh * 24)`` days. First troops on the ground at
    ``F = D + M + min over contributors of transit_i``. Flights needed
-   ``f_i = ceil(contingent[i] / pax_per_flight)``; build-up takes
+   ``f_i = ceil(x_i / pax_per_flight)``; build-up takes
    ``B = sum(f_i) / flights_per_day`` days.
 8. **Operation and withdrawal.** ``O ~ LogNormal(operation_median, operation_sigma)``
    days on the ground counted from ``F``; withdrawal takes ``B`` days again;
    withdrawn at ``W = F + O + B``.
 9. **Costs.** With troops: contributor ``i`` spends
-   ``contingent[i] * (O + B) * cost_person_day + 2 * f_i * cost_flight``. Under
+   ``x_i * (O + B) * cost_person_day + 2 * f_i * cost_flight``. Under
    ``cost_rule == "contributor"`` each contributor pays its own; under
    ``"budget"`` the total is split by ``budget_share``. A ``mission`` costs
    ``cost_mission`` and ``assistance`` costs ``cost_assistance``, both split by
@@ -65,12 +72,19 @@ one, from the moment the simulated request is made). ``LogNormal(m, s)`` means
 Draw order (so that engines built on numpy can reproduce the numbers, not only
 the distributions): per block of replications, one ``numpy.random.Generator``
 draws, in this order and always in full: ``U_request (B,)``, ``U_statement (B,)``,
-``C (B,)``, ``S (B,)``, ``eps (B, n)``, ``U_aside (B, n)``, ``M (B,)``, ``O (B,)``
-— see :mod:`csto.sim.montecarlo`.
+``C (B,)``, ``S (B,)``, ``eps (B, n)``, ``U_aside (B, n)``, ``M (B,)``, ``O (B,)``,
+then the shares ``s (B, n)`` (``Generator.beta``, every state of every replication,
+contributor or not). The shares come last, so adding them left every earlier draw,
+and so the outcome classes, days to decision and to first troops and the blockers,
+as they were for the same seed; and they may be left undrawn where they would go
+unused (a fixed share: ``kappa`` infinite or ``mu == 1``; a block in which no
+replication sends troops) without changing any number — see
+:mod:`csto.sim.montecarlo`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -136,6 +150,9 @@ class CrisisModel:
     cost_flight: float
     cost_mission: float
     cost_assistance: float
+    # 6. the share of its contingent each contributor sends (the default: all of it, no spread)
+    deploy_fraction: float = 1.0
+    deploy_concentration: float = math.inf
     # provenance: what the compiler did and why (not used by the engines)
     factors: dict = field(default_factory=dict, compare=False)
     notes: tuple[str, ...] = field(default=(), compare=False)
@@ -170,6 +187,13 @@ class CrisisModel:
                 raise ModelError(f"{name}: expected a number >= 0, got {getattr(self, name)}")
         if np.any(self.contingent < 0) or np.any(self.distance_km < 0):
             raise ModelError("contingent and distance_km must be >= 0")
+        if np.any(self.contingent != np.round(self.contingent)):
+            raise ModelError(f"contingent: expected whole numbers of personnel, got {self.contingent.tolist()}")
+        if not 0 < self.deploy_fraction <= 1:
+            raise ModelError(f"deploy_fraction: expected a share in (0, 1], got {self.deploy_fraction}")
+        if not self.deploy_concentration > 0:
+            raise ModelError(f"deploy_concentration: expected a number > 0 (inf: no spread), "
+                             f"got {self.deploy_concentration}")
         if not 0 <= self.floor <= self.ceiling <= TROOPS:
             raise ModelError(f"floor/ceiling: expected 0 <= floor <= ceiling <= {TROOPS}, "
                              f"got {self.floor}/{self.ceiling}")
@@ -180,6 +204,14 @@ class CrisisModel:
     def n(self) -> int:
         return len(self.states)
 
+    @property
+    def share_beta(self) -> tuple[float, float] | None:
+        """``(a, b)`` of the Beta law of the share each contributor sends; None when it is fixed (step 6)."""
+        mu, kappa = self.deploy_fraction, self.deploy_concentration
+        if math.isinf(kappa) or mu >= 1:
+            return None
+        return kappa * mu, kappa * (1.0 - mu)
+
     def as_dict(self) -> dict:
         """JSON-ready: arrays as lists, outcome codes as names where they are classes."""
         out = {}
@@ -189,4 +221,6 @@ class CrisisModel:
         out["floor"], out["ceiling"] = OUTCOMES[self.floor], OUTCOMES[self.ceiling]
         out["target"] = self.states[self.target] if self.target >= 0 else None
         out["notes"] = list(self.notes)
+        if math.isinf(self.deploy_concentration):
+            out["deploy_concentration"] = None  # JSON has no infinity: None means a fixed share
         return out

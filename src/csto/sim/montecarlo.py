@@ -92,17 +92,19 @@ def sample_block(model: CrisisModel, stream: np.random.SeedSequence, size: int =
     return sample_blocks(model, [stream], size)
 
 
-def _draw(model: CrisisModel, streams: list[np.random.SeedSequence]) -> dict[str, np.ndarray]:
-    """Every random number of ``len(streams)`` blocks, each block from its own stream.
+def _draw(model: CrisisModel, streams: list[np.random.SeedSequence]) -> tuple[dict, list[np.random.Generator]]:
+    """Every random number of ``len(streams)`` blocks but the shares, each block from its own stream.
 
     The draw order within a block is part of the contract (see csto.sim.model): change it and every
     seed changes. The draws of several blocks land in one array so the arithmetic runs once over all.
+    Returns the draws and each block's generator, left where the shares come next (:func:`_shares`).
     """
     m, B, n = model, BLOCK, model.n
     N = len(streams) * B
     d = {k: np.empty(N) for k in ("u_request", "u_statement", "consult", "session", "mobilise", "operation")}
     d["eps"], d["u_aside"] = np.empty((N, n)), np.empty((N, n))
     logs = {k: np.log(getattr(m, f"{k}_median")) for k in ("consult", "session", "mobilise", "operation")}
+    rngs = []
     for j, stream in enumerate(streams):
         rng, sl = np.random.default_rng(stream), slice(j * B, (j + 1) * B)
         rng.random(out=d["u_request"][sl])
@@ -113,7 +115,23 @@ def _draw(model: CrisisModel, streams: list[np.random.SeedSequence]) -> dict[str
         rng.random(out=d["u_aside"][sl])
         d["mobilise"][sl] = rng.lognormal(logs["mobilise"], m.mobilise_sigma, B)
         d["operation"][sl] = rng.lognormal(logs["operation"], m.operation_sigma, B)
-    return d
+        rngs.append(rng)
+    return d, rngs
+
+
+def _shares(model: CrisisModel, rngs: list[np.random.Generator], troops: np.ndarray) -> np.ndarray:
+    """The share of its contingent each state would send, ``(N, n)``: the last draws of each block.
+
+    Being last, they can be skipped in a block where no replication sends troops (they would go unused)
+    without changing a single number; so can they all when the share is fixed.
+    """
+    beta, B = model.share_beta, BLOCK
+    shares = np.full((len(rngs) * B, model.n), model.deploy_fraction)
+    if beta is not None:
+        for j, rng in enumerate(rngs):
+            if troops[j * B:(j + 1) * B].any():
+                shares[j * B:(j + 1) * B] = rng.beta(beta[0], beta[1], (B, model.n))
+    return shares
 
 
 def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], size: int | None = None) -> Outcomes:
@@ -122,7 +140,7 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     The same numbers as concatenating :func:`sample_block` over the streams, bit for bit.
     """
     m, n = model, model.n
-    d = _draw(model, streams)
+    d, rngs = _draw(model, streams)
     N = len(d["u_request"])
     requested = d["u_request"] < m.p_request
     decision = d["consult"] + d["session"]
@@ -159,18 +177,19 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     # force generation, transport, operation, withdrawal; costs: each contributor pays its own, or the
     # whole is split by budget shares (skipped where nobody deploys: the results would be empty)
     if contributes.any():
-        flights = np.ceil(m.contingent / m.pax_per_flight)
+        # each contributor sends a drawn share of its contingent, in whole persons and at least one
+        share = _shares(m, rngs, troops)
+        sent = np.where(contributes, np.maximum(1.0, np.rint(share * m.contingent)), 0.0)
+        flights = np.ceil(sent / m.pax_per_flight)
         transit = m.distance_km / (m.air_speed_kmh * 24.0)
-        sending = contributes.astype(np.float64)
-        buildup = (sending @ flights) / m.flights_per_day
+        buildup = (flights @ np.ones(n)) / m.flights_per_day  # a matrix product sums a short axis fastest
         nearest = np.full(N, np.inf)
         for i in np.argsort(transit, kind="stable")[::-1]:
             nearest[contributes[:, i]] = transit[i]
         first = decision + d["mobilise"] + nearest
         withdrawn = first + d["operation"] + buildup
-        personnel = (sending * m.contingent).astype(np.int64)
-        own = sending * (m.contingent * ((d["operation"] + buildup) * m.cost_person_day)[:, None]
-                         + 2.0 * flights * m.cost_flight)
+        personnel = sent.astype(np.int64)
+        own = sent * ((d["operation"] + buildup) * m.cost_person_day)[:, None] + 2.0 * flights * m.cost_flight
         cost = own.sum(axis=1, keepdims=True) * m.budget_share if m.cost_rule == "budget" else own
     else:
         first = withdrawn = np.full(N, np.nan)

@@ -188,6 +188,12 @@ class Fractions(Param):
     value: dict[str, Annotated[float, Field(ge=0, le=1)]]
 
 
+class Concentration(Param):
+    """A Beta concentration (``a + b``): positive and finite."""
+
+    value: float = Field(gt=0, allow_inf_nan=False)
+
+
 class Capitals(Param):
     value: dict[StateCode, list[float]]
 
@@ -202,6 +208,7 @@ class Process(_Base):
     flights_per_day: Number
     formations: Formations
     deploy_fraction: Fractions
+    deploy_concentration: Concentration
     contribution_split: Param
     cost_person_day: Number
     cost_flight: Number
