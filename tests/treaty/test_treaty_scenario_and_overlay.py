@@ -73,7 +73,7 @@ def test_a_bad_overlay_file_names_file_line_and_field(tmp_path):
                     encoding="utf-8")
     with pytest.raises(RecordError) as info:
         load_overlay(path)
-    assert (info.value.line, info.value.field) == (6, "overlay.memberships.0.status")
+    assert (info.value.line, info.value.field) == (6, "overlay.memberships[0].status")
 
 
 def test_an_overlay_rule_governs_only_the_organs_it_names(law):

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from . import dates
 from .model import SECTIONS, Base, Period
-from .yamlio import LineDict, RecordError, RecordErrors, line_at, plain_problem, read
+from .yamlio import LineDict, RecordError, RecordErrors, field_path, line_at, plain_problem, read
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,14 @@ def _pydantic_error(path: Path, section: str, index: int, raw: LineDict, exc: Va
     for err in exc.errors():
         loc = err["loc"]
         line = line_at(raw, loc)
-        dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+
         value = err.get("input") if loc else None
         if isinstance(value, (dict, list)):
             value = None
         problem = plain_problem(err)
         if err["type"] in ("missing", "too_short") and loc and loc[-1] == "sources":
             problem = "every fact needs at least one source"
-        out.append(RecordError(path, line, f"{section}[{index}]{dotted}", problem, value))
+        out.append(RecordError(path, line, field_path(f"{section}[{index}]", loc), problem, value))
     return out
 
 

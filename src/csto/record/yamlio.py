@@ -88,6 +88,14 @@ class LineDict(dict):
         return self.lines.get(key, self.line)
 
 
+def field_path(where: str, loc: tuple | list) -> str:
+    """One field name for a place in a YAML document: ``memberships[0].to``, ``overlay.articles[0].id``."""
+    path = where
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(item)"
+
+
 def line_at(raw: object, loc: tuple | list) -> int | None:
     """The line of the deepest part of the path ``loc`` (keys and list indexes) that the YAML holds."""
     node, line = raw, getattr(raw, "line", None)

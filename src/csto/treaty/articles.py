@@ -19,7 +19,7 @@ from pydantic import Field, field_validator, model_validator
 from ..record import Record, dates
 from ..record.model import Base, DateText, Ident
 from ..record.query import default_data_dir
-from ..record.yamlio import LineDict, RecordError, RecordErrors, read
+from ..record.yamlio import LineDict, RecordError, RecordErrors, field_path, read
 from .validate import FieldProblem, validate
 
 Threat = Literal["security", "stability", "territorial-integrity", "sovereignty", "international-peace"]
@@ -325,7 +325,7 @@ def check(law: Law, where: Path) -> list[RecordError]:
             if v.amended_by and v.amended_by not in law.instruments:
                 errors.append(RecordError(where, None, f"{at}.amended_by", "unknown instrument", v.amended_by))
             for loc, problem, value in version_problems(v, law, effects):
-                errors.append(RecordError(where, None, ".".join([at, *map(str, loc)]), problem, value))
+                errors.append(RecordError(where, None, field_path(at, loc), problem, value))
         ordered = sorted(a.versions, key=lambda v: dates.first_day(v.start))
         for before, after in zip(ordered, ordered[1:]):
             if before.end is None or dates.first_day(after.start) <= dates.last_day(before.end):

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..record.yamlio import RecordError, RecordErrors, line_at, plain_problem
+from ..record.yamlio import RecordError, RecordErrors, field_path, line_at, plain_problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -49,5 +49,5 @@ def problem_at(err: dict, raw: object, path: str | Path, where: str = "") -> Rec
 
 
 def dotted(where: str, loc: tuple) -> str:
-    """``where`` and ``loc`` as one dotted field name (``overlay.memberships.0.to``)."""
-    return ".".join(p for p in (where, ".".join(str(p) for p in loc)) if p) or "(item)"
+    """``where`` and ``loc`` as one field name (``overlay.memberships[0].to``), as the record names them."""
+    return field_path(where, loc)
