@@ -23,7 +23,7 @@ from ..record import Record
 from ..record.dates import first_day, last_day
 from ..record.yamlio import RecordError, read
 from ..sim import compile as compile_model
-from ..sim import load_params, run
+from ..sim import params_for, run
 from ..sim.params import Params
 
 SAME_DAY = 0.5
@@ -168,7 +168,7 @@ def backtest(record: Record | None = None, params: Params | None = None, runs: i
     one); see :func:`scenario_files` for what makes it an error.
     """
     record = record or Record.open()
-    params = params or load_params(Path(record.data_dir) / "sim" if record.data_dir else None)
+    params = params or params_for(record)
     crises = record.crises()
     if scenarios is None:  # the default directory is optional (a record shipped without scenarios)
         default = default_scenarios_dir(record)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..sim import OUTCOMES, compile, load_params, run
+from ..sim import OUTCOMES, compile, params_for, run
 from ..sim.montecarlo import DEFAULT_CHUNK, check_args
 from .common import DataOpt, Format, FormatOpt, console, day, emit_json, err_console, handles_errors, open_record, table
 
@@ -18,8 +18,7 @@ PROGRESS_FROM = 200_000  # runs; below this a run takes well under a second
 
 
 def _params(record):
-    sources = {s.id for s in record.sources()}
-    return load_params(Path(record.data_dir) / "sim" if record.data_dir else None, known_sources=sources)
+    return params_for(record, check_sources=True)
 
 
 def _fmt(q: dict, unit: str = "") -> str:

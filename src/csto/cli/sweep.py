@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..sim import load_params
+from ..sim import params_for
 from ..sim.backends import BACKENDS, GRID_FIELDS, SweepError, check_value, sweep
 from ..sim.montecarlo import check_args
 from .common import DataOpt, Format, FormatOpt, UserError, console, emit_json, err_console, handles_errors, open_record, table
@@ -92,8 +92,7 @@ def register(app: typer.Typer) -> None:
             raise UserError("--ray-address: only with --backend ray")
         points = parse_grid(grid or [])
         record = open_record(data)
-        params = load_params(Path(record.data_dir) / "sim" if record.data_dir else None,
-                             known_sources={s.id for s in record.sources()})
+        params = params_for(record, check_sources=True)
         files = scenario_files(scenarios)
         options = {"address": ray_address} if ray_address else {}
         cells = len(files)

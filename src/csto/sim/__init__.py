@@ -9,9 +9,9 @@ from .compile import Settings, compile, situation_from
 from .decisions import FACTORS, Situation
 from .model import OUTCOMES, TROOPS, CrisisModel, ModelError
 from .montecarlo import BLOCK, Outcomes, SimulationError, block_streams, run, sample_block, simulate, summarize
-from .params import Params
+from .params import Params, params_for
 from .params import load as load_params
 
 __all__ = ["BLOCK", "FACTORS", "OUTCOMES", "TROOPS", "CrisisModel", "ModelError", "Outcomes", "Params",
-           "Settings", "SimulationError", "Situation", "block_streams", "compile", "load_params", "run",
+           "Settings", "SimulationError", "Situation", "block_streams", "compile", "load_params", "params_for", "run",
            "sample_block", "simulate", "situation_from", "summarize"]

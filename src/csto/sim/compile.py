@@ -166,7 +166,7 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
     """
     record = record or Record.open()
     if params is None:
-        params = params_mod.load(Path(record.data_dir) / "sim" if record.data_dir else None)
+        params = params_mod.params_for(record)
     where: str | Path = "scenario"
     members_override = None
     if isinstance(scenario, Situation):

@@ -294,6 +294,13 @@ def default_params_dir() -> Path:
     return default_data_dir() / "sim"
 
 
+def params_for(record, check_sources: bool = False) -> "Params":
+    """``data/sim/`` beside ``record``'s data (else the shipped one), optionally checking every source id
+    against the record (the command line does; tests on small fixture records do not)."""
+    directory = Path(record.data_dir) / "sim" if record.data_dir else None
+    return load(directory, known_sources={s.id for s in record.sources()} if check_sources else None)
+
+
 def load(directory: str | Path | None = None, known_sources: set[str] | None = None) -> Params:
     """Read and validate ``data/sim/`` (all files, all errors at once); check source ids if given."""
     directory = Path(directory) if directory else default_params_dir()

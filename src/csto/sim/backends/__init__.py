@@ -160,7 +160,7 @@ def tidy(summary: dict) -> dict[str, Any]:
 def _compiler(record, params):
     """Compile scenario files, once per (file, overlay), with the record and parameters loaded once."""
     from .. import compile as compile_scenario
-    from ..params import load as load_params
+    from ..params import params_for
 
     state: dict[str, Any] = {"record": record, "params": params}
     cache: dict[tuple, CrisisModel] = {}
@@ -173,8 +173,7 @@ def _compiler(record, params):
 
                 state["record"] = Record.open()
             if state["params"] is None:
-                data_dir = state["record"].data_dir
-                state["params"] = load_params(Path(data_dir) / "sim" if data_dir else None)
+                state["params"] = params_for(state["record"])
             cache[key] = compile_scenario(path, state["record"], state["params"].with_overlay(overlay))
         return cache[key]
 
