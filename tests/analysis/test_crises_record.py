@@ -40,3 +40,38 @@ def test_a_passage_recorded_as_an_opinion_supports_only_an_attributed_statement(
             for opinion_id, statement in opinions:
                 if _norm(ref.passage) in statement:
                     assert opinion_id in text, f"{crisis.id} cites opinion {opinion_id} as fact"
+
+
+def test_a_decision_names_the_organ_that_took_it(record):
+    # decided and decided_by come together; decided_by is an organ or office of data/organs.yaml
+    bodies = {o.id for o in record.all("organs")} | {o.id for o in record.all("offices")}
+    for crisis in record.crises():
+        response = crisis.response
+        assert (response.decided is None) == (response.decided_by is None), crisis.id
+        assert response.decided_by is None or response.decided_by in bodies, crisis.id
+
+
+def test_every_request_goes_to_the_csto_or_to_a_recorded_state(record):
+    states = {s.code for s in record.all("states")}
+    for crisis in record.crises():
+        for request in filter(None, [crisis.request, *crisis.other_requests]):
+            assert request.to == "csto" or request.to in states, (crisis.id, request.to)
+            assert request.by in states, (crisis.id, request.by)
+
+
+def test_a_crisis_off_recognised_territory_says_whose_territory_it_is(record):
+    for crisis in record.crises():
+        if not crisis.on_recognised_territory:
+            assert crisis.territory_of and crisis.territory_of not in crisis.targets, crisis.id
+
+
+def test_armenias_refusal_of_november_2022_is_recorded(record):
+    crisis = next(c for c in record.crises() if c.id == "arm-2022-september")
+    assert crisis.response.refused_by_target and "23 November 2022" in crisis.response.refusal
+
+
+def test_the_kinds_of_crisis_are_kinds_of_event_the_law_knows(record):
+    import yaml
+
+    kinds = {k["id"] for k in yaml.safe_load((default_data_dir() / "treaty" / "kinds.yaml").read_text())["kinds"]}
+    assert {c.kind for c in record.crises()} <= kinds

@@ -129,3 +129,62 @@ def test_opinion_sources_speak_only_through_attributed_claims(record):
     cited_by_facts = {r[0] for r in record.db.execute("SELECT DISTINCT source FROM fact_sources")}
     assert opinion_sources and not (opinion_sources & cited_by_facts)
     assert opinion_sources <= {o.source for o in record.opinions()}
+
+
+# --- collective forces and budget shares ------------------------------------------------------------
+
+def test_the_central_asian_deployment_force_has_only_its_four_states(record):
+    for day in ("2006-01-01", "2010-06-15", "2021-06-01", "2025-01-01"):
+        assert record.formation_members("crdf-central-asia", day) == ["KAZ", "KGZ", "RUS", "TJK"]
+
+
+def test_belarus_joins_the_rapid_reaction_force_in_october_2009_and_uzbekistan_never(record):
+    assert "BLR" not in record.formation_members("crrf", "2009-10-19")
+    assert "BLR" in record.formation_members("crrf", "2009-10-20")
+    assert "UZB" not in record.formation_members("crrf", "2011-01-01")
+
+
+def test_armenia_stays_in_the_forces_after_its_freeze(record):
+    assert "ARM" in record.formation_members("crrf", "2025-01-01")
+    assert "ARM" in record.formation_members("peacekeeping-forces", "2025-01-01")
+
+
+def test_every_formation_member_names_a_known_formation_and_state(record):
+    formations = {f.id for f in record.all("formations")}
+    for m in record.all("formation_members"):
+        assert m.formation in formations and m.state in record.states, m
+
+
+def test_no_state_belongs_twice_to_one_formation_at_once(record):
+    from csto.record import dates
+
+    periods = {}
+    for m in record.all("formation_members", order="from_day"):
+        key = (m.formation, m.state)
+        if key in periods:
+            assert periods[key] is not None and dates.first_day(m.start) > periods[key], m
+        periods[key] = dates.last_day(m.end) if m.end else None
+
+
+def test_every_strength_is_dated_as_reported(record):
+    for s in record.all("strengths"):
+        assert s.end == s.start or s.end is None, s
+
+
+def test_peacekeepers_have_a_strength_before_the_2022_deployment(record):
+    found = record.strength_on("peacekeeping-forces", "2021-06-01")
+    assert found is not None and 3000 <= found.strength.personnel <= 4500
+
+
+def test_the_rapid_reaction_force_reads_the_official_figure_in_2020_and_2021(record):
+    for day in ("2020-06-01", "2021-06-01"):
+        assert record.strength_on("crrf", day).strength.personnel == 18000
+
+
+def test_armenia_is_still_assessed_its_tenth_after_2023(record):
+    shares = {b.state: b.share for b in record.budget_shares("2025-01-01")}
+    assert shares["ARM"] == 0.1 and shares["RUS"] == 0.5
+
+
+def test_no_budget_shares_are_recorded_before_their_earliest_source(record):
+    assert record.budget_shares("2020-06-01") == []

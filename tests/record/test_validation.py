@@ -24,7 +24,7 @@ def expectations(path: Path) -> dict[str, str]:
 def test_every_failure_mode_has_a_fixture():
     names = {p.stem for p in CASES}
     assert {"unknown-source", "unknown-state", "malformed-date", "impossible-date", "overlapping-status",
-            "missing-source", "duplicate-key", "duplicate-id"} <= names
+            "missing-source", "duplicate-key", "duplicate-id", "unknown-asked-for"} <= names
 
 
 @pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
@@ -46,6 +46,13 @@ def test_malformed_fixture_is_rejected_with_file_line_and_field(case, fixture_di
 def test_offending_value_is_named(fixture_dir):
     shutil.copy(MALFORMED / "unknown-state.yaml", fixture_dir / "zz.yaml")
     with pytest.raises(RecordError, match=r"unknown state \(got 'XKX'\)"):
+        load(fixture_dir)
+
+
+def test_a_request_for_something_outside_the_list_names_the_value(fixture_dir):
+    shutil.copy(MALFORMED / "unknown-asked-for.yaml", fixture_dir / "zz.yaml")
+    with pytest.raises(RecordError, match=r"zz\.yaml:13: crises\[0\]\.request\.asked_for\[1\]: expected one of "
+                                          r"'troops', .* or 'consultations' \(got 'money'\)"):
         load(fixture_dir)
 
 
@@ -93,3 +100,26 @@ def test_a_record_without_sources_gets_one_error_not_one_per_fact(fixture_dir):
         load(fixture_dir)
     assert [e.field for e in info.value.errors] == ["sources"]
     assert "no sources" in str(info.value)
+
+
+def test_a_refusal_needs_the_flag_and_the_flag_needs_the_refusal():
+    from pydantic import ValidationError
+
+    from csto.record.model import Response
+
+    with pytest.raises(ValidationError, match="refused_by_target needs a refusal"):
+        Response(outcome="mission", refused_by_target=True)
+    with pytest.raises(ValidationError, match="a refusal needs refused_by_target"):
+        Response(outcome="mission", refusal="did not sign")
+    assert Response(outcome="mission", refused_by_target=True, refusal="did not sign").refused_by_target
+
+
+def test_a_request_goes_to_the_csto_unless_it_names_a_state():
+    from pydantic import ValidationError
+
+    from csto.record.model import Request
+
+    assert Request(by="KGZ", date="2010-06-12").to == "csto"
+    assert Request(by="KGZ", to="RUS", date="2010-06-12").asked_for == []
+    with pytest.raises(ValidationError, match="expected 'csto' or an ISO 3166-1"):
+        Request(by="KGZ", to="nato", date="2010-06-12")

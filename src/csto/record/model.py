@@ -159,7 +159,16 @@ class Formation(Period):
     description: str | None = None
 
 
+class FormationMember(Period):
+    """A state belonging to a collective formation over one period (it may field units in it)."""
+
+    formation: str
+    state: StateCode
+
+
 class Strength(Period):
+    """A formation's personnel as a source reports it: a figure for a point in time has ``from`` = ``to``."""
+
     formation: str
     personnel: int = Field(gt=0)
     approximate: bool = True
@@ -231,19 +240,47 @@ Outcome = Literal["nothing", "statement", "consultations", "mission", "assistanc
 
 
 class Response(Base):
+    """What the CSTO did about a crisis, and when its organs decided it."""
+
     outcome: Outcome
+    # None with outcome nothing or statement: no decision by the CSTO's organs
     decided: DateText | None = None
+    decided_by: str | None = None  # organ id from data/organs.yaml (csc, cssc, permanent-council, ...)
     first_troops: DateText | None = None
     personnel: int | None = None
     withdrawn: DateText | None = None
+    refused_by_target: bool = False
+    refusal: str | None = None  # what the target refused (e.g. to sign a declaration on assistance)
     description: str | None = None
+
+    @model_validator(mode="after")
+    def _refusal_says_what(self):
+        if self.refused_by_target and not self.refusal:
+            raise ValueError("refused_by_target needs a refusal saying what the target refused")
+        if self.refusal and not self.refused_by_target:
+            raise ValueError("a refusal needs refused_by_target: true")
+        return self
+
+
+AskedFor = Literal["troops", "peacekeepers", "equipment", "advisers", "observers", "consultations"]
 
 
 class Request(Base):
+    """A request for help: by whom, to whom (``csto`` or one state, bilaterally), when, for what."""
+
     by: StateCode
+    to: str = "csto"  # ``csto`` (the organization or any of its organs) or a state code
     date: DateText
     article: str | None = None
+    asked_for: list[AskedFor] = []  # empty: not known
     description: str | None = None
+
+    @field_validator("to")
+    @classmethod
+    def _csto_or_state(cls, v: str) -> str:
+        if v != "csto" and not (len(v) == 3 and v.isascii() and v.isalpha() and v.isupper()):
+            raise ValueError("expected 'csto' or an ISO 3166-1 alpha-3 state code (e.g. RUS)")
+        return v
 
 
 class Crisis(Fact):
@@ -255,8 +292,12 @@ class Crisis(Fact):
     kind: str
     targets: list[StateCode] = Field(min_length=1)
     perpetrator: str | None = None
+    on_recognised_territory: bool = True
+    territory_of: StateCode | None = None  # whose recognised territory, where it is not a target's
     request: Request | None = None
+    other_requests: list[Request] = []  # further requests in the same crisis (e.g. bilaterally to Russia)
     response: Response
+    uncertain: str | None = None  # why the classification of the outcome is uncertain, where it is
 
 
 class Claim(Base):
@@ -306,6 +347,7 @@ SECTIONS: dict[str, type[Base]] = {
     "offices": Office,
     "tenures": Tenure,
     "formations": Formation,
+    "formation_members": FormationMember,
     "strengths": Strength,
     "contributions": Contribution,
     "budget_shares": BudgetShare,

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import dates
-from .model import SECTIONS, Act, Base, Conflict, Membership, Opinion, Organ, Source, State, Tenure
+from .model import SECTIONS, Act, Base, Conflict, Membership, Opinion, Organ, Source, State, Strength, Tenure
 from .store import compile_record
 from .yamlio import RecordError
 
@@ -51,6 +51,22 @@ class StatusRow:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class StrengthOn:
+    """A formation's strength as read on a day: the latest figure reported on or before it.
+
+    ``carried_years`` is how far the figure is carried forward: the years from the end of the
+    period the figure was reported for to the day asked (0.0 when the day falls inside it), so a
+    caller can flag a stale figure.
+    """
+
+    strength: Strength
+    carried_years: float
+
+    def as_dict(self) -> dict:
+        return {"strength": self.strength.model_dump(mode="json", by_alias=True), "carried_years": self.carried_years}
 
 
 @dataclass(frozen=True)
@@ -260,6 +276,42 @@ class Record:
             out.append({"formation": f, "strengths": strengths, "contributions": contributions})
         return out
 
+    def formation(self, formation_id: str):
+        """The formation with this id."""
+        found = self.all("formations", "id = ?", (formation_id,))
+        if not found:
+            ids = ", ".join(f.id for f in self.all("formations"))
+            raise UnknownError(f"unknown formation {formation_id!r}: expected one of {ids}")
+        return found[0]
+
+    def formation_members(self, formation: str, on: date | str) -> list[str]:
+        """The states (ISO codes, sorted) belonging to ``formation`` on ``on``.
+
+        Belonging is the record's ``formation_members`` periods: a state whose participation in the
+        CSTO is frozen stays listed; a state taking part only ad hoc is not listed.
+        """
+        self.formation(formation)
+        found = self.valid_on("formation_members", on, "formation = ?", (formation,))
+        return sorted({m.state for m in found})
+
+    def strength_on(self, formation: str, on: date | str) -> StrengthOn | None:
+        """The latest strength of ``formation`` whose ``from`` is not after ``on``, or None.
+
+        As OpenFisca reads a parameter: the latest start not after the date. Of two figures with the
+        same start, the one written first in the record wins (the record writes only the preferred
+        figure as a strength; the others are claims of a conflict).
+        """
+        self.formation(formation)
+        day = dates.parse_day(_day(on))
+        known = [s for s in self.all("strengths", "formation = ?", (formation,), "from_day, rowid")
+                 if dates.first_day(s.start) <= day]
+        if not known:
+            return None
+        latest = max(known, key=lambda s: dates.first_day(s.start))  # max keeps the first of equal starts
+        end = dates.last_day(latest.end) if latest.end else None
+        carried = 0.0 if end is None or day <= end else round((day - end).days / 365.25, 2)
+        return StrengthOn(latest, carried)
+
     def budget_shares(self, on: date | str) -> list:
         return self.valid_on("budget_shares", on)
 
@@ -325,4 +377,4 @@ class Record:
         self.db.close()
 
 
-__all__ = ["Record", "RecordError", "UnknownError", "StatusRow", "Happening", "default_data_dir", "CSTO"]
+__all__ = ["Record", "RecordError", "UnknownError", "StatusRow", "StrengthOn", "Happening", "default_data_dir", "CSTO"]
