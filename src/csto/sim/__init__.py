@@ -6,7 +6,8 @@ documents how one replication is sampled), then :func:`run` (flat memory, a summ
 """
 
 from .compile import Settings, compile, situation_from
-from .decisions import FACTORS, Situation
+from .decisions import Situation
+from .model import FACTORS
 from .model import OUTCOMES, TROOPS, CrisisModel, ModelError
 from .montecarlo import BLOCK, Outcomes, SimulationError, block_streams, run, sample_block, simulate, summarize
 from .params import Params, params_for

@@ -28,11 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .model import OUTCOMES
+from .model import FACTORS, OUTCOMES
 from .params import Params
-
-FACTORS = ("treaty_basis", "ties_target", "ties_perpetrator", "perpetrator_member", "is_perpetrator",
-           "regime_security", "competing_commitment", "domestic_constraint")
 
 
 @dataclass(frozen=True)
@@ -56,6 +53,17 @@ class Situation:
     rule: str = "consensus"
     articles: tuple[str, ...] = ()
     trace: tuple[str, ...] = field(default=(), compare=False)
+    #: the rule's threshold as the treaty data gives it (``2/3``), for a qualified majority
+    rule_threshold: str | None = None
+    #: the event is an armed attack (the trigger of Article 4; urgent)
+    armed_attack: bool = False
+    on_recognised_territory: bool = True
+    #: for unrest and terrorism: is backing from abroad alleged?
+    outside_involvement: bool | None = None
+    #: who was asked: ``None`` or an organ id for the CSTO, a state code for one member bilaterally
+    request_to: str | None = None
+    #: what was asked for (troops, peacekeepers, equipment, advisers, observers, consultations)
+    asked_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,11 +81,13 @@ class Basis:
     caps: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def treaty_basis(sit: Situation, params: Params) -> Basis:
+def treaty_basis(sit: Situation, params: Params, target_flags: frozenset[str] = frozenset()) -> Basis:
     """Strongest applicable obligation (by strength), less flag penalties, clipped to [0, 1].
 
     The obligation's ceiling and floor are then capped by the flags that carry one (``treaty-not-in-force``:
-    nothing at all; ``target-not-member``: no floor), and the floor never exceeds the ceiling.
+    nothing at all; ``target-not-member``: no floor), and the floor never exceeds the ceiling. A flag marked
+    ``target_only`` in ``basis.yaml`` counts only when it is in ``target_flags`` (it concerns the target:
+    Armenia's freeze does not weaken the duty owed to Kazakhstan).
     """
     table = params.basis.articles
     found = [(table[a].strength, a) for a in sit.actions if a in table]
@@ -87,7 +97,8 @@ def treaty_basis(sit: Situation, params: Params) -> Basis:
     else:
         action, entry = None, params.basis.no_article
         strength = entry.strength
-    flags = {f: params.basis.flags[f] for f in sit.flags if f in params.basis.flags}
+    flags = {f: params.basis.flags[f] for f in sit.flags
+             if f in params.basis.flags and (not params.basis.flags[f].target_only or f in target_flags)}
     penalties = {f: b.penalty for f, b in flags.items()}
     value = float(np.clip(strength - sum(penalties.values()), 0.0, 1.0))
     ceiling, floor = OUTCOMES.index(entry.ceiling), OUTCOMES.index(entry.floor)
@@ -136,12 +147,17 @@ def factors(sit: Situation, states: tuple[str, ...], params: Params, basis: Basi
 
 
 def stance_means(fx: dict[str, np.ndarray], params: Params) -> np.ndarray:
-    """``intercept + sum(weight * factor)`` per state."""
+    """``intercept + sum(weight * factor)`` per state, at the centre of the priors."""
     w = params.decision.weights
     total = np.full(len(next(iter(fx.values()))), w.intercept.value)
     for name in FACTORS:
         total = total + getattr(w, name).value * fx[name]
     return total
+
+
+def matrix(fx: dict[str, np.ndarray]) -> np.ndarray:
+    """The factors as an ``(n, len(FACTORS))`` matrix, the layout of ``CrisisModel.factors``."""
+    return np.column_stack([fx[name] for name in FACTORS]) if len(fx[FACTORS[0]]) else np.zeros((0, len(FACTORS)))
 
 
 def explain(fx: dict[str, np.ndarray], states: tuple[str, ...], params: Params) -> dict[str, dict[str, float]]:

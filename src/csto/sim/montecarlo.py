@@ -16,12 +16,13 @@ Memory: :func:`run` keeps only running counts, per-state sums and histograms
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from typing import Callable, Iterator
 
 import numpy as np
 
-from .model import OUTCOMES, TROOPS, CrisisModel
+from .model import COL, CUT, MISSION, OUTCOMES, REQ, TROOPS, W, CrisisModel
 
 BLOCK = 1024
 DEFAULT_CHUNK = 64 * BLOCK
@@ -30,7 +31,6 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 HOURS = 24
 MAX_DAYS = 3650  # histogram range; later values go in the last bin
 
-MISSION = OUTCOMES.index("mission")
 ASSISTANCE = OUTCOMES.index("assistance")
 STATEMENT = OUTCOMES.index("statement")
 
@@ -46,13 +46,16 @@ class Outcomes:
     states: tuple[str, ...]
     outcome: np.ndarray  # int8 code into OUTCOMES
     requested: np.ndarray  # bool
-    days_to_decision: np.ndarray  # float64, NaN without a request
+    undecided: np.ndarray  # bool: requested, but no decision within the horizon
+    refused: np.ndarray  # bool: the target refused what was offered
+    days_to_decision: np.ndarray  # float64, NaN without a request or a decision
     days_to_troops: np.ndarray  # float64, NaN unless troops
     days_to_withdrawal: np.ndarray  # float64, NaN unless troops
     peak_personnel: np.ndarray  # int64
     personnel: np.ndarray  # int64 (runs, n)
     cost: np.ndarray  # float64 (runs, n)
     blocker: np.ndarray  # int8 state index, -1 for none
+    outvoted: np.ndarray  # bool (runs, n): took part, accepted less than was decided (majority rules)
 
     def __len__(self) -> int:
         return len(self.outcome)
@@ -65,8 +68,10 @@ class Outcomes:
         names = [f.name for f in fields(Outcomes)[1:]]
         if not parts:
             n = len(states)
-            empty = {"outcome": np.int8, "requested": bool, "peak_personnel": np.int64, "blocker": np.int8}
-            arrays = [np.zeros((0, n) if k in ("personnel", "cost") else 0, empty.get(k, np.float64)) for k in names]
+            kinds = {"outcome": np.int8, "requested": bool, "undecided": bool, "refused": bool,
+                     "peak_personnel": np.int64, "personnel": np.int64, "blocker": np.int8, "outvoted": bool}
+            arrays = [np.zeros((0, n) if k in ("personnel", "cost", "outvoted") else 0, kinds.get(k, np.float64))
+                      for k in names]
             return Outcomes(states, *arrays)
         return Outcomes(states, *(np.concatenate([getattr(p, k) for p in parts]) for k in names))
 
@@ -101,20 +106,22 @@ def _draw(model: CrisisModel, streams: list[np.random.SeedSequence]) -> tuple[di
     """
     m, B, n = model, BLOCK, model.n
     N = len(streams) * B
-    d = {k: np.empty(N) for k in ("u_request", "u_statement", "consult", "session", "mobilise", "operation")}
+    d = {k: np.empty(N) for k in ("u_request", "u_statement", "n_time", "u_refuse", "mobilise", "operation")}
+    d["k"] = np.empty(N, np.int64)
     d["eps"], d["u_aside"] = np.empty((N, n)), np.empty((N, n))
-    logs = {k: np.log(getattr(m, f"{k}_median")) for k in ("consult", "session", "mobilise", "operation")}
+    K = len(m.particles)
     rngs = []
     for j, stream in enumerate(streams):
         rng, sl = np.random.default_rng(stream), slice(j * B, (j + 1) * B)
+        d["k"][sl] = rng.integers(0, K, B)
         rng.random(out=d["u_request"][sl])
         rng.random(out=d["u_statement"][sl])
-        d["consult"][sl] = rng.lognormal(logs["consult"], m.consult_sigma, B)
-        d["session"][sl] = rng.lognormal(logs["session"], m.session_sigma, B)
+        rng.standard_normal(out=d["n_time"][sl])
         rng.standard_normal(out=d["eps"][sl])
         rng.random(out=d["u_aside"][sl])
-        d["mobilise"][sl] = rng.lognormal(logs["mobilise"], m.mobilise_sigma, B)
-        d["operation"][sl] = rng.lognormal(logs["operation"], m.operation_sigma, B)
+        rng.random(out=d["u_refuse"][sl])
+        d["mobilise"][sl] = rng.lognormal(np.log(m.mobilise_median), m.mobilise_sigma, B)
+        d["operation"][sl] = rng.lognormal(np.log(m.operation_median), m.operation_sigma, B)
         rngs.append(rng)
     return d, rngs
 
@@ -134,6 +141,59 @@ def _shares(model: CrisisModel, rngs: list[np.random.Generator], troops: np.ndar
     return shares
 
 
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _decide(m: CrisisModel, th: np.ndarray, d: dict) -> dict:
+    """Steps 2-4 of the story: stances, the time to decision and the decision rule, every replication."""
+    N, n = len(th), m.n
+    voter = m.voting.copy()
+    if m.target >= 0:
+        voter[m.target] = False
+    w = th[:, W]
+    means = w[:, :1] + w[:, 1:] @ m.factors.T  # (N, n)
+    z = means + th[:, COL["stance_sd"], None] * d["eps"]
+    cut = np.cumsum(th[:, CUT], axis=1)
+    accept = np.zeros((N, n), np.int64)
+    for k in range(cut.shape[1]):  # how many cutpoints lie strictly below z (a short loop over five)
+        accept += z > cut[:, k:k + 1]
+    np.minimum(accept, m.ceiling, out=accept)
+
+    spread = means[:, voter].std(axis=1) if voter.sum() > 1 else np.zeros(N)
+    log_days = (th[:, COL["time.log_median"]] + th[:, COL["time.urgent"]] * m.urgent
+                + th[:, COL["time.contested"]] * m.contested + th[:, COL["time.spread"]] * spread
+                + th[:, COL["time.sigma"]] * d["n_time"])
+    days = np.exp(np.minimum(log_days, 50.0))
+    undecided = days > m.horizon_days
+
+    aside = np.zeros((N, n), bool)
+    if m.stand_aside:
+        aside = (accept < m.ceiling) & (d["u_aside"] < m.p_stand_aside)
+    part = voter[None, :] & ~aside
+    taking = part.sum(axis=1)
+    ranked = -np.sort(-np.where(part, accept, -1), axis=1)  # largest first; non-participants last
+    need = np.maximum(np.ceil(m.threshold * taking - 1e-9).astype(np.int64), 1)
+    level = np.take_along_axis(ranked, (need - 1)[:, None], axis=1)[:, 0]
+    level = np.where(taking > 0, level, m.floor)
+    np.maximum(level, m.floor, out=level)
+    if not voter.any():  # nobody can consent: an empty set of voters is not consensus
+        level[:] = 0
+    blocker = np.full(N, -1, np.int64)
+    if m.threshold >= 1:
+        blocking = part & (accept < m.ceiling)
+        zb = np.where(blocking, z, np.inf)
+        lowest = np.argmin(zb, axis=1)  # argmin keeps the first of equal stances
+        has = blocking.any(axis=1) & (level < m.ceiling)
+        blocker[has] = lowest[has]
+    outvoted = part & (accept < level[:, None])
+    level[undecided] = m.floor
+    blocker[undecided] = -1
+    outvoted[undecided] = False
+    return {"accept": accept, "part": part, "level": level, "blocker": blocker, "outvoted": outvoted,
+            "days": days, "undecided": undecided}
+
+
 def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], size: int | None = None) -> Outcomes:
     """Consecutive blocks, block ``j`` from ``streams[j]``; the first ``size`` replications are kept.
 
@@ -142,42 +202,35 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     m, n = model, model.n
     d, rngs = _draw(model, streams)
     N = len(d["u_request"])
-    requested = d["u_request"] < m.p_request
-    decision = d["consult"] + d["session"]
+    th = m.particles[d["k"]]
+    if m.requested:
+        requested = np.ones(N, bool)
+    else:
+        requested = d["u_request"] < _sigmoid(th[:, REQ] @ m.request_features)
+    r = _decide(m, th, d)
+    level, blocker = r["level"], r["blocker"]
 
-    # stances and the decision rule, state by state (long vectors rather than a short trailing axis)
-    voter = m.voting.copy()
-    if m.target >= 0:
-        voter[m.target] = False
-    level = np.full(N, m.ceiling, np.int64)
-    lowest_z = np.full(N, np.inf)
-    blocker = np.full(N, -1, np.int64)
-    contributes = np.zeros((N, n), bool)
-    for i in range(n):
-        if not voter[i]:
-            continue
-        z = m.stance_mean[i] + m.stance_sd * d["eps"][:, i]
-        accept = np.searchsorted(m.cutpoints, z)  # how many cutpoints lie strictly below z
-        blocks = (accept < m.ceiling) & ~(d["u_aside"][:, i] < m.p_stand_aside[i])
-        np.minimum(level, np.where(blocks, accept, m.ceiling), out=level)
-        lower = blocks & (z < lowest_z)  # strict: the first of equal stances blocks, as argmin would
-        lowest_z[lower] = z[lower]
-        blocker[lower] = i
-        if m.contingent[i] > 0:
-            contributes[:, i] = accept == TROOPS
-    np.maximum(level, m.floor, out=level)
-    if not voter.any():  # nobody can consent: an empty set of voters is not consensus
-        level[:] = 0
-    blocker[level >= m.ceiling] = -1
+    # force generation: the willing voters taking part, with a contingent to send
     troops = level == TROOPS
+    contributes = r["part"] & (r["accept"] == TROOPS) & (m.contingent > 0)[None, :] & troops[:, None]
     level[troops & ~contributes.any(axis=1)] = ASSISTANCE  # nobody willing to send troops
     troops = level == TROOPS
     contributes &= troops[:, None]
 
-    # force generation, transport, operation, withdrawal; costs: each contributor pays its own, or the
-    # whole is split by budget shares (skipped where nobody deploys: the results would be empty)
+    # the target's answer: an offer short of what it asked may be refused
+    asked = m.asked if m.asked >= 0 else m.ceiling
+    refusable = (level > MISSION) & (level < asked) & (level > m.floor) & ~r["undecided"]
+    p_refuse = _sigmoid(th[:, COL["refuse.intercept"]] + th[:, COL["refuse.gap"]] * (asked - level))
+    refused = refusable & (d["u_refuse"] < p_refuse)
+    level[refused] = max(m.floor, MISSION)
+    blocker[refused] = -1
+    troops = level == TROOPS
+    contributes &= troops[:, None]
+    decision = r["days"]
+
+    # transport, operation, withdrawal; costs: each contributor pays its own, or the whole is split by
+    # budget shares (skipped where nobody deploys: the results would be empty)
     if contributes.any():
-        # each contributor sends a drawn share of its contingent, in whole persons and at least one
         share = _shares(m, rngs, troops)
         sent = np.where(contributes, np.maximum(1.0, np.rint(share * m.contingent)), 0.0)
         flights = np.ceil(sent / m.pax_per_flight)
@@ -199,20 +252,25 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     cost = cost + np.where(level == ASSISTANCE, m.cost_assistance, 0.0)[:, None] * m.budget_share
 
     # no request: a statement or nothing, and none of the above happened
-    level = np.where(requested, level, np.where(d["u_statement"] < m.p_statement_unrequested, STATEMENT, 0))
+    p_statement = _sigmoid(th[:, COL["stmt.intercept"]])
+    level = np.where(requested, level, np.where(d["u_statement"] < p_statement, STATEMENT, 0))
     troops = level == TROOPS
     nan = np.full(N, np.nan)
+    decided = requested & ~r["undecided"]
     out = Outcomes(
         states=m.states,
         outcome=level.astype(np.int8),
         requested=requested,
-        days_to_decision=np.where(requested, decision, nan),
+        undecided=requested & r["undecided"],
+        refused=requested & refused,
+        days_to_decision=np.where(decided, decision, nan),
         days_to_troops=np.where(troops, first, nan),
         days_to_withdrawal=np.where(troops, withdrawn, nan),
         peak_personnel=personnel.sum(axis=1) * troops,
-        personnel=personnel * requested[:, None],
+        personnel=personnel * troops[:, None],
         cost=cost * requested[:, None],
         blocker=np.where(requested, blocker, -1).astype(np.int8),
+        outvoted=r["outvoted"] & requested[:, None],
     )
     return out if size is None or size == N else out.slice(0, size)
 
@@ -255,7 +313,20 @@ def summarize(outcomes: Outcomes) -> dict:
 
 
 SECONDS = 86_400
-CENTS = 100
+#: A quantile or conditional mean drawn from fewer replications than this is not reported (None, "–" in
+#: tables): a median of three replications is not a finding. Its count ``n`` is reported all the same.
+MIN_N = 100
+#: Two shares (who blocks most often) are told apart only when their difference exceeds this many
+#: standard errors of the difference.
+DISTINCT_Z = 1.96
+
+
+def _se(count: int, runs: int) -> float:
+    """Monte Carlo standard error of a share ``count / runs`` of independent replications."""
+    if runs == 0:
+        return 0.0
+    p = count / runs
+    return round(math.sqrt(p * (1 - p) / runs), 4)
 
 
 class _Hist:
@@ -278,10 +349,19 @@ class _Hist:
     def result(self) -> dict:
         n = int(self.counts.sum())
         if n == 0:
-            return {"n": 0, "mean": None, **{_qname(q): None for q in QUANTILES}}
+            return _empty(0)
+        centres = (np.arange(len(self.counts)) + 0.5) / HOURS
+        mean = self.seconds / SECONDS / n
+        var = float((self.counts * (centres - mean) ** 2).sum()) / max(n - 1, 1)
+        if n < MIN_N:
+            return {**_empty(n), "mean": None}
         cum = np.cumsum(self.counts)
         qs = {_qname(q): round(int(np.searchsorted(cum, q * n)) / HOURS, 3) for q in QUANTILES}
-        return {"n": n, "mean": round(self.seconds / SECONDS / n, 3), **qs}
+        return {"n": n, "mean": round(mean, 3), "mean_mcse": round(math.sqrt(var / n), 3), **qs}
+
+
+def _empty(n: int) -> dict:
+    return {"n": n, "mean": None, "mean_mcse": None, **{_qname(q): None for q in QUANTILES}}
 
 
 def _qname(q: float) -> str:
@@ -289,31 +369,41 @@ def _qname(q: float) -> str:
 
 
 class Accumulator:
-    """Running summary of replications in whole numbers (counts, seconds, cents).
+    """Running summary of replications in whole numbers (counts, seconds, persons, dollars).
 
     Integer sums do not depend on the order they are taken in, so however a run is chunked or split
     across workers, and in whatever order the parts are merged, the summary is the same to the last bit.
+    Replications are independent (each draws its own parameter set), so a share's Monte Carlo standard
+    error is ``sqrt(p (1 - p) / n)``; a mean's is its sample standard deviation over ``sqrt(n)``.
     """
+
+    _ARRAYS = ("counts", "contributes", "personnel", "personnel_sq", "cost", "cost_sq", "cost_deployed",
+               "blocks", "outvoted")
+    _SCALARS = ("runs", "requested", "undecided", "refused")
 
     def __init__(self, states: tuple[str, ...]):
         self.states = tuple(states)
         n = len(self.states)
-        self.runs = 0
-        self.requested = 0
+        self.runs = self.requested = self.undecided = self.refused = 0
         self.counts = np.zeros(len(OUTCOMES), np.int64)
         self.decision, self.troops, self.withdrawal = _Hist(), _Hist(), _Hist()
         self.peaks: dict[int, int] = {}
         self.contributes = np.zeros(n, np.int64)
         self.personnel = np.zeros(n, np.int64)
-        self.cost = np.zeros(n, np.int64)  # cents
-        self.cost_deployed = np.zeros(n, np.int64)  # cents
+        self.personnel_sq = np.zeros(n, np.int64)
+        self.cost = np.zeros(n, np.int64)  # whole dollars
+        self.cost_sq = np.zeros(n, np.int64)  # thousands of dollars, squared (for the standard error only)
+        self.cost_deployed = np.zeros(n, np.int64)
         self.blocks = np.zeros(n, np.int64)
+        self.outvoted = np.zeros(n, np.int64)
 
     def add(self, o: Outcomes) -> "Accumulator":
         """Fold replications in."""
         n = len(self.states)
         self.runs += len(o)
         self.requested += int(o.requested.sum())
+        self.undecided += int(o.undecided.sum())
+        self.refused += int(o.refused.sum())
         self.counts += np.bincount(o.outcome, minlength=len(OUTCOMES))
         self.decision.add(o.days_to_decision)
         self.troops.add(o.days_to_troops)
@@ -324,20 +414,23 @@ class Accumulator:
             self.peaks[v] = self.peaks.get(v, 0) + c
         self.contributes += (o.personnel > 0).sum(axis=0)
         self.personnel += o.personnel.sum(axis=0)
-        cents = np.rint(o.cost * CENTS).astype(np.int64)
-        self.cost += cents.sum(axis=0)
-        self.cost_deployed += cents[troops].sum(axis=0)
+        self.personnel_sq += (o.personnel[troops] ** 2).sum(axis=0)
+        dollars = np.rint(o.cost).astype(np.int64)
+        self.cost += dollars.sum(axis=0)
+        self.cost_sq += (np.rint(o.cost / 1000).astype(np.int64) ** 2).sum(axis=0)
+        self.cost_deployed += dollars[troops].sum(axis=0)
         blockers = o.blocker[o.blocker >= 0]
         self.blocks += np.bincount(blockers, minlength=n)[:n]
+        self.outvoted += o.outvoted.sum(axis=0)
         return self
 
     def merge(self, other: "Accumulator") -> "Accumulator":
         """Fold in another summary of the same model (from another chunk or worker), in any order."""
         if other.states != self.states:
             raise ValueError(f"cannot merge summaries of different states: {other.states} vs {self.states}")
-        self.runs += other.runs
-        self.requested += other.requested
-        for name in ("counts", "contributes", "personnel", "cost", "cost_deployed", "blocks"):
+        for name in self._SCALARS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in self._ARRAYS:
             getattr(self, name).__iadd__(getattr(other, name))
         for name in ("decision", "troops", "withdrawal"):
             getattr(self, name).merge(getattr(other, name))
@@ -347,35 +440,77 @@ class Accumulator:
 
     def _peak(self) -> dict:
         n = sum(self.peaks.values())
-        if n == 0:
-            return {"n": 0, "mean": None, **{_qname(q): None for q in QUANTILES}}
-        values = np.array(sorted(self.peaks))
-        cum = np.cumsum([self.peaks[v] for v in values])
+        if n < MIN_N:
+            return _empty(n)
+        values = np.array(sorted(self.peaks), dtype=np.float64)
+        counts = np.array([self.peaks[v] for v in sorted(self.peaks)], dtype=np.float64)
+        cum = np.cumsum(counts)
+        mean = float((values * counts).sum() / n)
+        var = float((counts * (values - mean) ** 2).sum()) / max(n - 1, 1)
         qs = {_qname(q): int(values[np.searchsorted(cum, q * n)]) for q in QUANTILES}
-        return {"n": n, "mean": round(sum(v * c for v, c in self.peaks.items()) / n, 1), **qs}
+        return {"n": n, "mean": round(mean, 1), "mean_mcse": round(math.sqrt(var / n), 1), **qs}
+
+    def _blocking(self) -> tuple[str | None, str]:
+        """The state that blocks most often, if it is told apart from the next beyond sampling noise."""
+        runs = max(self.runs, 1)
+        order = np.argsort(-self.blocks, kind="stable")
+        if not self.blocks.any():
+            return None, "nobody blocks"
+        first = int(self.blocks[order[0]])
+        second = int(self.blocks[order[1]]) if len(order) > 1 else 0
+        p1, p2 = first / runs, second / runs
+        se = math.sqrt(max(p1 + p2 - (p1 - p2) ** 2, 0.0) / runs)
+        if p1 - p2 <= DISTINCT_Z * se:
+            tied = [self.states[i] for i in order if self.blocks[i] and self.blocks[i] / runs >= p2]
+            return None, (f"no single state: {', '.join(tied)} block about as often "
+                          f"({p1:.4f} vs {p2:.4f}, within {DISTINCT_Z} standard errors)")
+        return self.states[int(order[0])], f"{p1:.4f} vs next {p2:.4f} (difference > {DISTINCT_Z} standard errors)"
 
     def result(self) -> dict:
         runs = max(self.runs, 1)
         deployed = int(self.counts[TROOPS])
         blocks = {s: round(int(b) / runs, 4) for s, b in zip(self.states, self.blocks)}
-        top = max(blocks, key=blocks.get) if self.blocks.any() else None
+        top, why = self._blocking()
+
+        def cond_mean(total: int, squares: int, n: int, digits: int = 1) -> tuple[float | None, float | None]:
+            if n < MIN_N:
+                return None, None
+            mean = total / n
+            var = max(squares / n - mean ** 2, 0.0) * n / max(n - 1, 1)
+            return round(mean, digits), round(math.sqrt(var / n), digits)
+
+        personnel = {}
+        for s, c, p, q in zip(self.states, self.contributes, self.personnel, self.personnel_sq):
+            mean, se = cond_mean(int(p), int(q), deployed)
+            personnel[s] = {"p_contributes": round(int(c) / runs, 4), "p_contributes_mcse": _se(int(c), self.runs),
+                            "n_deployed": deployed, "mean_when_deployed": mean, "mean_when_deployed_mcse": se}
+        costs = {}
+        for s, c, q, dep in zip(self.states, self.cost, self.cost_sq, self.cost_deployed):
+            mean = int(c) / runs
+            var = max(int(q) * 1e6 / runs - mean ** 2, 0.0)
+            costs[s] = {"mean": round(mean, 1), "mean_mcse": round(math.sqrt(var / runs), 1),
+                        "mean_when_deployed": round(int(dep) / deployed, 1) if deployed >= MIN_N else None}
         return {
             "runs": self.runs,
             "p_request": round(self.requested / runs, 4),
+            "p_request_mcse": _se(self.requested, self.runs),
             "outcomes": {name: round(int(c) / runs, 4) for name, c in zip(OUTCOMES, self.counts)},
+            "outcomes_mcse": {name: _se(int(c), self.runs) for name, c in zip(OUTCOMES, self.counts)},
             "most_likely": OUTCOMES[int(self.counts.argmax())],
+            "p_no_decision": round(self.undecided / runs, 4),
+            "p_no_decision_mcse": _se(self.undecided, self.runs),
+            "p_refused_by_target": round(self.refused / runs, 4),
+            "p_refused_by_target_mcse": _se(self.refused, self.runs),
             "days_to_decision": self.decision.result(),
             "days_to_first_troops": self.troops.result(),
             "days_to_withdrawal": self.withdrawal.result(),
             "peak_personnel": self._peak(),
-            "personnel_by_state": {
-                s: {"p_contributes": round(int(c) / runs, 4),
-                    "mean_when_deployed": round(int(p) / deployed, 1) if deployed else 0.0}
-                for s, c, p in zip(self.states, self.contributes, self.personnel)},
-            "cost_by_state": {
-                s: {"mean": round(int(c) / CENTS / runs, 1),
-                    "mean_when_deployed": round(int(d) / CENTS / deployed, 1) if deployed else 0.0}
-                for s, c, d in zip(self.states, self.cost, self.cost_deployed)},
+            "personnel_by_state": personnel,
+            "cost_by_state": costs,
             "blocking": blocks,
+            "blocking_mcse": {s: _se(int(b), self.runs) for s, b in zip(self.states, self.blocks)},
+            "outvoted": {s: round(int(b) / runs, 4) for s, b in zip(self.states, self.outvoted)},
             "most_often_blocks": top,
+            "most_often_blocks_why": why,
+            "min_n": MIN_N,
         }

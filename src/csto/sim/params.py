@@ -13,6 +13,7 @@ Overlays (what-ifs, the backtest's leave-one-out fits, a scenario's
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -55,7 +56,10 @@ class Param(_Grounded):
 
 
 class Number(Param):
+    """A number; ``sd`` is the spread of its prior where it is drawn (0: fixed), see csto.sim.theta."""
+
     value: float
+    sd: float = Field(default=0.0, ge=0, allow_inf_nan=False)
 
 
 class Probability(Param):
@@ -115,7 +119,10 @@ class Weights(_Base):
 
 
 class Cutpoints(Param):
+    """Five increasing cutpoints; ``sd``: the prior spread of the first and (log scale) of each gap."""
+
     value: list[float] = Field(min_length=5, max_length=5)
+    sd: list[Annotated[float, Field(ge=0)]] | None = Field(default=None, min_length=5, max_length=5)
 
     @model_validator(mode="after")
     def _increasing(self):
@@ -128,13 +135,31 @@ class Kinds(Param):
     value: list[str]
 
 
+class RequestModel(_Base):
+    intercept: Number
+    bilateral: Number
+    outside_territory: Number
+    perpetrator_member: Number
+    internal: Number
+
+
+class Statement(_Base):
+    intercept: Number
+
+
+class Refusal(_Base):
+    intercept: Number
+    gap: Number
+
+
 class Decision(_Base):
     weights: Weights
     stance_sd: Number
     cutpoints: Cutpoints
     p_stand_aside: Probability
-    p_request_unprompted: Probability
-    p_statement_unrequested: Probability
+    request: RequestModel
+    statement: Statement
+    refusal: Refusal
     regime_security_kinds: Kinds
 
 
@@ -161,13 +186,23 @@ class FlagBasis(_Grounded):
     penalty: float = Field(ge=0)
     ceiling: Outcome | None = None
     floor: Outcome | None = None
+    target_only: bool = False  # counts only when the target itself carries the flag's condition
+
+
+class RuleBasis(_Grounded):
+    """How the simulation applies a decision rule: the share of voters that must agree, standing aside."""
+
+    _noun: ClassVar[str] = "decision rule"
+    threshold: float = Field(gt=0, le=1)
+    stand_aside: bool = False
+    title: str
 
 
 class Basis(_Base):
     articles: dict[str, ArticleBasis]
     flags: dict[str, FlagBasis]
     no_article: ArticleBasis
-    standing_aside_rules: Kinds
+    decision_rules: dict[str, RuleBasis]
 
 
 class Relations(_Base):
@@ -198,9 +233,21 @@ class Capitals(Param):
     value: dict[StateCode, list[float]]
 
 
+class DecisionTime(_Base):
+    log_median: Number
+    urgent: Number
+    contested: Number
+    spread: Number
+    sigma: Number
+
+
+class Shares(Param):
+    value: dict[StateCode, Annotated[float, Field(gt=0, le=1)]]
+
+
 class Process(_Base):
-    consult: Duration
-    session: Duration
+    decision_time: DecisionTime
+    horizon_days: Number
     mobilise: Duration
     operation: Duration
     air_speed_kmh: Number
@@ -215,6 +262,8 @@ class Process(_Base):
     cost_mission: Number
     cost_assistance: Number
     cost_rule: Param
+    assumed_budget_shares: Shares
+    max_carry_years: Number
     capitals: Capitals
 
 
@@ -230,6 +279,12 @@ class Params:
     relations: Relations
     process: Process
     files: dict[str, str]
+    #: the calibrated posterior (data/sim/posterior.json), if there is one; see csto.sim.theta
+    posterior: dict | None = None
+    #: dotted paths an overlay has set (fixed values: their prior spread is 0)
+    fixed: tuple[str, ...] = ()
+    #: the prior key of the parameters as loaded from the files (csto.sim.theta.prior_key)
+    base_key: str = ""
 
     def with_overlay(self, overlay: dict[str, Any] | None) -> "Params":
         """A copy with values replaced by dotted path (``"weights.treaty_basis": 2.0``: the file is found by key)."""
@@ -251,6 +306,8 @@ class Params:
                 raise RecordError("overlay", None, str(path), "no such parameter")
             if isinstance(node[leaf], dict) and "value" in node[leaf] and not isinstance(value, dict):
                 node[leaf] = {**node[leaf], "value": value}
+                if "sd" in node[leaf]:  # a value set by a what-if is fixed, not drawn
+                    node[leaf]["sd"] = None if isinstance(node[leaf]["sd"], list) else 0.0
             else:
                 node[leaf] = value
         try:
@@ -258,7 +315,8 @@ class Params:
         except ValidationError as exc:
             err = exc.errors()[0]
             raise RecordError("overlay", None, ".".join(map(str, err["loc"])), err["msg"], err.get("input")) from None
-        return Params(**built, files=self.files)
+        return Params(**built, files=self.files, posterior=self.posterior, base_key=self.base_key,
+                      fixed=tuple(dict.fromkeys((*self.fixed, *map(str, overlay)))))
 
 
 def _step(node: object, key: str, path: str) -> dict:
@@ -325,7 +383,29 @@ def load(directory: str | Path | None = None, known_sources: set[str] | None = N
             errors.extend(_check_sources(path, raw, known_sources))
     if errors:
         raise RecordErrors(errors)
-    return Params(**built, files=files)
+    from .theta import prior_key
+
+    loaded = Params(**built, files=files, posterior=_posterior(directory / POSTERIOR))
+    return dataclasses.replace(loaded, base_key=prior_key(loaded))
+
+
+POSTERIOR = "posterior.json"
+
+
+def _posterior(path: Path) -> dict | None:
+    """The calibrated posterior beside the parameters, or None (a damaged file is an error, named)."""
+    import json
+
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RecordError(path, None, "(file)", f"cannot read the calibrated posterior ({exc.__class__.__name__}); "
+                          "rerun csto calibrate") from None
+    if not isinstance(data, dict) or not isinstance(data.get("particles"), list):
+        raise RecordError(path, None, "particles", "expected the output of csto calibrate")
+    return data
 
 
 def _check_sources(path: Path, raw: object, known: set[str], field: str = "") -> list[RecordError]:

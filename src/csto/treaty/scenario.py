@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from typing import Literal
+
 from pydantic import Field, field_validator, model_validator
 
 from ..record import Record, dates
@@ -60,6 +62,9 @@ class Location(Base):
     territory_of: StateCode | None = Field(default=None, description="whose recognised territory it is, if not the target's")
 
 
+AskedFor = Literal["troops", "peacekeepers", "equipment", "advisers", "observers", "consultations"]
+
+
 class Request(Base):
     """A request for help: who asked, when, under which article, to which organ."""
 
@@ -68,8 +73,11 @@ class Request(Base):
                                        f"and within {REQUEST_WITHIN_YEARS} year of it",
                            json_schema_extra={"pattern": ISO_DAY})
     article: str | None = Field(default=None, description="the article invoked, e.g. cst-4")
-    to: str | None = Field(default=None, description="the organ addressed: an organ id of the record or the law, "
-                                                     "e.g. csc (the Collective Security Council)")
+    to: str | None = Field(default=None, description="who was asked: an organ id of the record or the law, e.g. csc "
+                                                     "(the Collective Security Council), or the code of one member "
+                                                     "state asked bilaterally instead of the CSTO, e.g. RUS")
+    asked_for: list[AskedFor] = Field(default=[], description="what was asked for: troops, peacekeepers, equipment, "
+                                                              "advisers, observers, consultations")
     description: str | None = None
 
     @field_validator("date")
@@ -193,9 +201,11 @@ def load_scenario(path: str | Path, record: Record | None = None, law: Law | Non
                                   f"unknown article; expected one of {', '.join(law.articles)}", event.request.article))
     if event.request and event.request.to:
         organs = sorted({*law.organs, *(o.id for o in record.organs())})
-        if event.request.to not in organs:
+        bilateral = event.request.to in record.states and event.request.to != event.request.by
+        if event.request.to not in organs and not bilateral:
             errors.append(RecordError(path, _line(raw, "request.to"), "request.to",
-                                      f"unknown organ; expected one of {', '.join(organs)}", event.request.to))
+                                      f"unknown organ or state; expected a state code or one of {', '.join(organs)}",
+                                      event.request.to))
     errors += _self_attack(event, law, raw, path)
     known_sources = {s.id for s in record.sources()} if event.sources else set()
     for i, sid in enumerate(event.sources):
