@@ -1,8 +1,13 @@
 """What every command shares: the output format, the data option, and errors turned into exit codes.
 
-Exit codes (DESIGN.md): 0 success, 2 a user's bad input (with a one-line message
-naming file, line and field where there is one), 1 anything else. No traceback
-reaches the user.
+Exit codes (DESIGN.md): 0 success, 2 a user's bad input (an instance of one of the project's own
+error classes, :class:`csto.errors.CstoError`), 1 a bug (any other exception). No traceback reaches
+the user unless asked for (``--debug`` or ``CSTO_DEBUG=1``). Under ``--format json`` an error is
+JSON on stdout, ``{"ok": false, "error": {...}}`` (README, "Errors").
+
+No text from a user or a file goes through Rich markup or emoji codes: tables take
+:class:`rich.text.Text` cells, messages go through :func:`say`, and errors are written to
+stderr as plain text.
 """
 
 from __future__ import annotations
@@ -10,19 +15,38 @@ from __future__ import annotations
 import enum
 import functools
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated, Any, Callable
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from ..record import Record, RecordError
+from ..errors import CstoError, UsageError
+from ..record import Record
 from ..record.dates import DateError, parse_day
 
-console = Console()
-err_console = Console(stderr=True)
+#: Where a bug is reported (README, "Reporting a bug").
+REPORT = "report it with the command you ran and the output of `csto --version` (README, \"Reporting a bug\")"
+
+
+def _quiet_broken_pipe(self: Console) -> None:
+    """The reader of our output went away (``csto members | head -1``): that is success, not an error."""
+    self.quiet = True
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # nothing more can be written, and nothing fails at exit
+    raise SystemExit(0)
+
+
+# Rich exits 1 on a broken pipe; every Rich console in this process (ours and Typer's help) exits 0.
+Console.on_broken_pipe = _quiet_broken_pipe  # type: ignore[method-assign]
+
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 class Format(str, enum.Enum):
@@ -33,33 +57,83 @@ class Format(str, enum.Enum):
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table (default, for people) or json (stable fields, see README)")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="record directory (default: $CSTO_DATA or the shipped data/)")]
 
+#: Bad input from the user, reported with exit code 2 (the name the command modules import).
+UserError = UsageError
 
-class UserError(ValueError):
-    """Bad input from the user, reported with exit code 2."""
+_DEBUG = {"on": os.environ.get("CSTO_DEBUG", "") not in ("", "0")}
 
 
-USER_ERRORS = (RecordError, DateError, UserError, LookupError, ValueError, FileNotFoundError)
+def set_debug(on: bool) -> None:
+    """``--debug``: print the traceback of a bug."""
+    _DEBUG["on"] = _DEBUG["on"] or on
+
+
+def is_user_error(exc: BaseException) -> bool:
+    """True for the project's own error classes: the user's bad input, exit 2. Anything else is a bug.
+
+    Until the simulation's errors (``ModelError``, ``SimulationError``, ``SweepError``) subclass
+    :class:`csto.errors.CstoError`, a ``ValueError`` subclass defined inside ``csto`` counts too.
+    """
+    if isinstance(exc, CstoError):
+        return True
+    cls = type(exc)
+    return issubclass(cls, ValueError) and cls is not ValueError and cls.__module__.startswith("csto.")
+
+
+def error_dict(exc: BaseException) -> dict:
+    """The ``error`` object of a JSON answer: kind, message, file, line, field, value."""
+    if isinstance(exc, CstoError):
+        return exc.as_dict()
+    if is_user_error(exc):
+        kind = "unknown" if isinstance(exc, LookupError) else "input"
+        return {"kind": kind, "message": str(exc), "file": None, "line": None, "field": None, "value": None}
+    return {"kind": "bug", "message": bug_message(exc), "file": None, "line": None, "field": None, "value": None}
+
+
+def bug_message(exc: BaseException) -> str:
+    text = str(exc)
+    text = text if len(text) <= 200 else text[:197] + "..."
+    return (f"internal error: this is a bug in csto, not a problem with your input ({type(exc).__name__}: {text}); "
+            f"please {REPORT}. Run again with --debug or CSTO_DEBUG=1 to see the traceback.")
+
+
+def report(exc: BaseException, as_json: bool) -> int:
+    """Write ``exc`` for the user (JSON on stdout, or plain text on stderr) and return its exit code."""
+    user = is_user_error(exc)
+    if not user and _DEBUG["on"]:
+        traceback.print_exception(exc, file=sys.stderr)
+    if as_json:
+        sys.stdout.write(json.dumps({"ok": False, "error": error_dict(exc)}, ensure_ascii=False, indent=2) + "\n")
+    elif user:
+        sys.stderr.write("".join(f"error: {line}\n" for line in str(exc).splitlines() or [type(exc).__name__]))
+    else:
+        sys.stderr.write(f"error: {bug_message(exc)}\n")
+    sys.stdout.flush()
+    return 2 if user else 1
 
 
 def handles_errors(func: Callable) -> Callable:
-    """Turn library errors into a one-line message and the documented exit code."""
+    """Turn errors into the documented output and exit code; a bug never shows as the user's fault."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except typer.Exit:
+        except (typer.Exit, SystemExit):
             raise
-        except USER_ERRORS as exc:
-            err_console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
-        except Exception as exc:  # noqa: BLE001 - the edge of the program: report, never a traceback
-            err_console.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
+        except BrokenPipeError:
+            _quiet_broken_pipe(console)
+        except Exception as exc:  # noqa: BLE001 - the edge of the program: report, never a bare traceback
+            raise typer.Exit(report(exc, kwargs.get("format") == Format.json)) from None
 
     return wrapper
+
+
+def say(*parts: str | tuple[str, str]) -> None:
+    """Print one line for people; a part is plain text or (text, style). Nothing is read as markup."""
+    console.print(Text.assemble(*parts))
 
 
 def day(text: str | None, option: str):
@@ -69,7 +143,7 @@ def day(text: str | None, option: str):
     try:
         return parse_day(text)
     except DateError as exc:
-        raise UserError(f"{option}: {exc}") from None
+        raise DateError(f"{option}: {exc}") from None
 
 
 def open_record(data: Path | None) -> Record:
@@ -80,10 +154,15 @@ def emit_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> Table:
-    t = Table(title=title, show_lines=False, title_justify="left")
+def cell(value: Any) -> Text:
+    """A table cell or title: the value as plain text (``[/x]`` in a value is printed, not parsed)."""
+    return value if isinstance(value, Text) else Text("" if value is None else str(value))
+
+
+def table(title: str | Text | None, columns: list[str], rows: list[list[Any]]) -> Table:
+    t = Table(title=cell(title) if title is not None else None, show_lines=False, title_justify="left")
     for i, c in enumerate(columns):
-        t.add_column(c, overflow="fold", no_wrap=i == 0)  # the first column is a key: never broken
+        t.add_column(cell(c), overflow="fold", no_wrap=i == 0)  # the first column is a key: never broken
     for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
+        t.add_row(*[cell(v) for v in r])
     return t

@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 from rich.tree import Tree
 
 from ..record import CSTO, Record
 from ..record import export as exporter
 from .render import status_bar, tree_of_organs
-from .common import DataOpt, Format, FormatOpt, UserError, console, day, emit_json, handles_errors, open_record, table
+from .common import (DataOpt, Format, FormatOpt, UserError, console, day, emit_json, handles_errors, open_record, say,
+                     table)
 
 OnOpt = Annotated[str | None, typer.Option("--on", help="the date to ask about, YYYY-MM-DD (default: today)")]
 OrgOpt = Annotated[str, typer.Option("--org", help="organization id (CSTO, CIS, EAEU, SCO, BRICS, NATO, UN, ...)")]
@@ -61,10 +63,10 @@ def members(on: OnOpt = None,
                         [[r.state, r.name, _status_label(r), _since(r.since, r.since_attested), r.until or "",
                           cite(r.sources)]
                          for r in rows]))
-    console.print(f"{len(rows)} state(s)")
+    say(f"{len(rows)} state(s)")
     coverage = rec.organization(org).coverage
     if coverage:
-        console.print(f"[dim]coverage of {org.upper()} in the record: {coverage}[/dim]", highlight=False)
+        say((f"coverage of {org.upper()} in the record: {coverage}", "dim"))
 
 
 def history(state: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, e.g. UZB")],
@@ -108,9 +110,9 @@ def organs(on: Annotated[str | None, typer.Option("--on", help="only organs in e
                            "cadence": o.cadence, "from": o.start, "from_attested": o.from_attested, "to": o.end,
                            "sources": _refs(o)} for o in found])
     if not found:
-        console.print(f"No organ is recorded on {day(on, '--on')}." if on else "No organ is recorded.")
+        say(f"No organ is recorded on {day(on, '--on')}." if on else "No organ is recorded.")
         return
-    console.print(tree_of_organs(found, Tree("[b]CSTO organs[/b]")))
+    console.print(tree_of_organs(found, Tree(Text("CSTO organs", style="bold"))))
 
 
 def who(office: Annotated[str, typer.Argument(help="office id, e.g. secretary-general")],
@@ -122,7 +124,7 @@ def who(office: Annotated[str, typer.Argument(help="office id, e.g. secretary-ge
         return emit_json([{"office": t.office, "holder": t.holder, "state": t.state, "acting": t.acting,
                            "from": t.start, "to": t.end, "sources": _refs(t)} for t in held])
     if not held:
-        console.print(f"No holder of {office} is recorded on {when}.")
+        say(f"No holder of {office} is recorded on {when}.")
         return
     console.print(table(f"{office} on {when}", ["holder", "state", "acting", "from", "to", "sources"],
                         [[t.holder, t.state, "yes" if t.acting else "", t.start, t.end or "",
@@ -133,7 +135,10 @@ def events(start: Annotated[str | None, typer.Option("--from", help="first day, 
            end: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
            format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Everything dated in a period: milestones, acts, summits, exercises, missions, crises."""
-    found = open_record(data).events(day(start, "--from"), day(end, "--to"))
+    lo, hi = day(start, "--from"), day(end, "--to")
+    if lo and hi and lo > hi:
+        raise UserError(f"--from {lo} is after --to {hi}")
+    found = open_record(data).events(lo, hi)
     if format is Format.json:
         return emit_json([h.as_dict() for h in found])
     console.print(table("events", ["date", "kind", "title", "states", "sources"],
@@ -150,7 +155,7 @@ def conflicts(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     for c in found:
         console.print(table(f"{c.id}: {c.question}", ["claim", "source", "passage"],
                             [[cl.value, cl.source, cl.passage] for cl in c.claims]))
-        console.print(f"  [b]preferred:[/b] {c.preferred} — {c.why}\n", highlight=False)
+        say("  ", ("preferred:", "bold"), f" {c.preferred} — {c.why}\n")
     console.print(table("attributed opinions (not the record's voice)", ["source", "speaker", "statement"],
                         [[o.source, o.speaker, o.statement] for o in opinions]))
 
@@ -180,9 +185,9 @@ def overlap(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = 
     console.print(table(f"memberships on {when}", ["state", *shown],
                         [[s, *[cells.get(o, "") for o in shown]] for s, cells in grid.items()]))
     if len(shown) < len(orgs):
-        console.print(f"no status recorded on {when} in: {', '.join(o for o in orgs if o not in shown)}")
+        say(f"no status recorded on {when} in: {', '.join(o for o in orgs if o not in shown)}")
     for org_id, text in coverage.items():
-        console.print(f"[dim]{org_id}: {text}[/dim]", highlight=False)
+        say((f"{org_id}: {text}", "dim"))
 
 
 def export(to: Annotated[str, typer.Option("--to", help="csv, json or sqlite")],
@@ -191,7 +196,7 @@ def export(to: Annotated[str, typer.Option("--to", help="csv, json or sqlite")],
     """Write the whole record to DIR as CSV files (one per section), one JSON file, or the SQLite file."""
     written = exporter.export(open_record(data), to, directory)
     for path in written:
-        console.print(str(path), highlight=False)
+        say(str(path))
 
 
 def check(data: DataOpt = None, format: FormatOpt = Format.table) -> None:
@@ -207,17 +212,17 @@ def tour(data: DataOpt = None) -> None:
     """A short tour of the record: members today, the membership timeline, the organs."""
     today = date.today()
     rec: Record = open_record(data)
-    console.rule(f"[b]CSTO members on {today}[/b]")
+    console.rule(Text(f"CSTO members on {today}", style="bold"))
     members(on=today.isoformat(), data=data)
     members(on=today.isoformat(), status="observer", data=data)
-    console.rule("[b]Membership timeline[/b]")
+    console.rule(Text("Membership timeline", style="bold"))
     console.print(status_bar(rec.timeline(CSTO), today))
-    console.rule("[b]Organs[/b]")
-    console.print(tree_of_organs(rec.organs(today), Tree("[b]CSTO organs[/b]")))
-    console.rule("[b]Where the sources disagree[/b]")
+    console.rule(Text("Organs", style="bold"))
+    console.print(tree_of_organs(rec.organs(today), Tree(Text("CSTO organs", style="bold"))))
+    console.rule(Text("Where the sources disagree", style="bold"))
     for c in rec.conflicts():
-        console.print(f"- {c.question} [dim]→ record prefers:[/dim] {c.preferred}", highlight=False)
-    console.print("\nMore: csto --help", highlight=False)
+        say(f"- {c.question} ", ("→ record prefers:", "dim"), f" {c.preferred}")
+    say("\nMore: csto --help")
 
 
 COMMANDS = [members, history, timeline, organs, who, events, conflicts, sources, overlap, export, check, tour]

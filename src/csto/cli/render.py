@@ -25,9 +25,9 @@ def status_bar(rows: list[StatusRow], today: date, width: int = 60) -> Table:
     span = max(end_year - start_year + 1, 1)
     scale = width / span
     grid = Table(box=None, show_header=True, pad_edge=False)
-    grid.add_column("state")
-    grid.add_column(f"{start_year}{' ' * max(width - 8, 1)}{end_year}", no_wrap=True)
-    grid.add_column("periods", overflow="fold")
+    grid.add_column(Text("state"))
+    grid.add_column(Text(f"{start_year}{' ' * max(width - 8, 1)}{end_year}"), no_wrap=True)
+    grid.add_column(Text("periods"), overflow="fold")
     by_state: dict[tuple, list[StatusRow]] = defaultdict(list)
     for r in rows:
         by_state[(r.state, r.level)].append(r)
@@ -48,7 +48,7 @@ def status_bar(rows: list[StatusRow], today: date, width: int = 60) -> Table:
         label = state if level == "organization" else f"{state} (PA)"
         desc = "; ".join(f"{p.status}{' (frozen)' if p.participation == 'frozen' else ''} "
                          f"{'by ' if p.since_attested else ''}{p.since}–{p.until or ''}" for p in periods)
-        grid.add_row(label, bar, desc)
+        grid.add_row(Text(label), bar, Text(desc))  # record text: never read as markup
     legend = Text("legend: ")
     for status, style in _STYLE.items():
         legend.append("█ ", style=style).append(f"{status}  ")

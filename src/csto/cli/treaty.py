@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..treaty import Article, law_for, load_overlay, load_scenario, obligations as assess
-from .common import (DataOpt, Format, FormatOpt, console, day, emit_json, err_console, handles_errors, open_record,
-                     table)
+from .common import DataOpt, Format, FormatOpt, console, day, emit_json, handles_errors, open_record, say, table
 
 OnOpt = Annotated[str | None, typer.Option("--on", help="apply the law in force on this date, YYYY-MM-DD")]
 
@@ -30,13 +30,13 @@ def obligations(
     if format is Format.json:
         return emit_json(answer.as_dict())
     head = f"{event.id}: {event.title or event.kind} (law as of {answer.on}"
-    console.print(f"[bold]{head}{f', overlay {answer.overlay}' if answer.overlay else ''})[/bold]", highlight=False)
-    console.print(f"members: {', '.join(answer.members) or 'none'}", highlight=False)
+    say((f"{head}{f', overlay {answer.overlay}' if answer.overlay else ''})", "bold"))
+    say(f"members: {', '.join(answer.members) or 'none'}")
     for f in answer.flags:
-        console.print(f"[bold]flag[/bold] {f}: {law.flags[f].title}", highlight=False)
+        say(("flag", "bold"), f" {f}: {law.flags[f].title}")
     for o in answer.obligations:
         b = o.basis
-        console.print(f"\n[bold]\\[{o.status}][/bold] {o.id}  ({b['citation']}, {b['version']} version)", highlight=False)
+        say("\n", (f"[{o.status}]", "bold"), f" {o.id}  ({b['citation']}, {b['version']} version)")
         how = ", ".join(x for x in (o.timing, o.organ and f"through the {o.organ['name']}",
                                     o.decision_rule and f"by {o.decision_rule['id']}") if x)
         console.print(f"  {', '.join(o.owed_by)} -> {', '.join(o.owed_to)}: {o.action}" + (f", {how}" if how else ""),
@@ -52,10 +52,9 @@ def obligations(
             console.print(f"  participation frozen: {', '.join(o.not_participating)}", highlight=False, markup=False)
     if answer.decision:
         d = answer.decision
-        console.print(f"\n[bold]decision[/bold]: {d['organ']['name']} by {d['rule']['id']} "
-                      f"({d['obligation']}, {d['status']})", highlight=False)
+        say("\n", ("decision", "bold"), f": {d['organ']['name']} by {d['rule']['id']} ({d['obligation']}, {d['status']})")
     if not brief:
-        console.print("\n[bold]trace[/bold]")
+        say("\n", ("trace", "bold"))
         for line in answer.trace:
             console.print(line, highlight=False, markup=False, soft_wrap=True)
 
@@ -64,7 +63,7 @@ def _law(record):
     """The law for ``record``; its notes (the shipped law used in place of a missing DIR/treaty) go to stderr."""
     law = law_for(record)
     for note in law.notes:
-        err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
+        sys.stderr.write(f"note: {note}\n")
     return law
 
 
@@ -85,14 +84,14 @@ def article(
     versions = [v for v in a.versions if when is None or v.covers(when)]
     if format is Format.json:
         return emit_json(_article_json(a, versions))
-    console.print(f"[bold]{a.id}[/bold]  {a.citation}: {a.title}", highlight=False)
+    say((a.id, "bold"), f"  {a.citation}: {a.title}")
     if not a.number_verified:
-        console.print("(article number not verified against a text held here)")
+        say("(article number not verified against a text held here)")
     if not versions:
-        console.print(f"no version in force on {when}")
+        say(f"no version in force on {when}")
     for v in versions:
         basis = "" if v.from_basis == "entry-into-force" else f" (applied from {v.from_basis})"
-        console.print(f"\n[bold]version {v.label}[/bold], in force {v.period}{basis}", highlight=False)
+        say("\n", (f"version {v.label}", "bold"), f", in force {v.period}{basis}")
         for c in v.clauses:
             console.print(f'  "{c.text.strip()}"', highlight=False, markup=False, soft_wrap=True)
             console.print(f"    [{c.kind}; {c.source or '-'}{', ' + c.passage if c.passage else ''}]",
@@ -102,11 +101,11 @@ def article(
                           + (f", {e.timing}" if e.timing else "") + (f", via {e.organ}" if e.organ else ""),
                           highlight=False, markup=False)
         if v.decision_rule:
-            console.print(f"  decision rule: {v.decision_rule.id}: {v.decision_rule.text}", highlight=False)
+            say(f"  decision rule: {v.decision_rule.id}: {v.decision_rule.text}")
         if v.note:
-            console.print(f"  note: {' '.join(v.note.split())}", highlight=False, soft_wrap=True)
+            say(f"  note: {' '.join(v.note.split())}")
     if a.note:
-        console.print(f"\nnote: {' '.join(a.note.split())}", highlight=False, soft_wrap=True)
+        say(f"\nnote: {' '.join(a.note.split())}")
 
 
 def articles(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:

@@ -12,11 +12,9 @@ import calendar
 import re
 from datetime import date
 
+from ..errors import DateError
+
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-class DateError(ValueError):
-    """A date the record cannot read: malformed or impossible."""
 
 
 def check(text: object) -> str:
@@ -31,6 +29,8 @@ def check(text: object) -> str:
     if not m:
         raise DateError(f"malformed date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = int(m[1]), m[2], m[3]
+    if year == 0:
+        raise DateError(f"impossible date {text!r}: there is no year 0000")
     if month is not None and not 1 <= int(month) <= 12:
         raise DateError(f"impossible date {text!r}: month {month} does not exist")
     if day is not None:

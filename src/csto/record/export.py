@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..errors import RecordError, UsageError
 from .model import SECTIONS
 from .query import Record
 
@@ -22,23 +23,23 @@ def export(record: Record, to: str, directory: str | Path) -> list[Path]:
     complete, so a failure leaves no half-written export behind.
     """
     if to not in FORMATS:
-        raise ValueError(f"--to: unknown export format {to!r}: expected one of {', '.join(FORMATS)}")
+        raise UsageError(f"--to: unknown export format {to!r}: expected one of {', '.join(FORMATS)}")
     directory = Path(directory)
     names = {"sqlite": ["csto.sqlite"], "json": ["csto.json"],
              "csv": [f"{s}.csv" for s in [*SECTIONS, "fact_sources"]]}[to]
     try:
         if directory.exists() and not directory.is_dir():
-            raise ValueError(f"{directory}: exists and is not a directory")
+            raise RecordError(directory, None, "DIR", "exists and is not a directory")
         for name in names:
             if (directory / name).is_dir():
-                raise ValueError(f"{directory / name}: is a directory; refusing to replace it")
+                raise RecordError(directory / name, None, "DIR", "is a directory; refusing to replace it")
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=directory, prefix=".csto-export-") as tmp:
             _WRITERS[to](record, Path(tmp))
             for name in names:
                 os.replace(Path(tmp) / name, directory / name)
     except OSError as exc:
-        raise ValueError(f"{directory}: cannot write the export: {exc.strerror or exc}") from None
+        raise RecordError(directory, None, "DIR", f"cannot write the export: {(exc.strerror or type(exc).__name__).lower()}") from None
     return [directory / name for name in names]
 
 

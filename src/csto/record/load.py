@@ -17,7 +17,8 @@ from pydantic import ValidationError
 
 from . import dates
 from .model import SECTIONS, Base, Period
-from .yamlio import LineDict, RecordError, RecordErrors, field_path, line_at, plain_problem, read
+from ..errors import from_validation
+from .yamlio import LineDict, RecordError, RecordErrors, folder, read
 
 
 @dataclass(frozen=True)
@@ -44,22 +45,6 @@ class Loaded:
         return [loc.item for loc in self.sections[section]]
 
 
-def _pydantic_error(path: Path, section: str, index: int, raw: LineDict, exc: ValidationError) -> list[RecordError]:
-    out = []
-    for err in exc.errors():
-        loc = err["loc"]
-        line = line_at(raw, loc)
-
-        value = err.get("input") if loc else None
-        if isinstance(value, (dict, list)):
-            value = None
-        problem = plain_problem(err)
-        if err["type"] in ("missing", "too_short") and loc and loc[-1] == "sources":
-            problem = "every fact needs at least one source"
-        out.append(RecordError(path, line, field_path(f"{section}[{index}]", loc), problem, value))
-    return out
-
-
 def load_file(path: Path, loaded: Loaded, errors: list[RecordError]) -> None:
     doc = read(path)
     if doc is None:
@@ -78,21 +63,20 @@ def load_file(path: Path, loaded: Loaded, errors: list[RecordError]) -> None:
         model = SECTIONS[section]
         for index, raw in enumerate(items):
             if not isinstance(raw, LineDict):
-                errors.append(RecordError(path, doc.line_of(section), f"{section}[{index}]", "expected a mapping", raw))
+                errors.append(RecordError(path, getattr(raw, "line", None) or doc.line_of(section), f"{section}[{index}]",
+                                          "expected a mapping", None if isinstance(raw, list) else raw))
                 continue
             try:
                 item = model.model_validate(raw)
             except ValidationError as exc:
-                errors.extend(_pydantic_error(path, section, index, raw, exc))
+                errors.extend(from_validation(exc, raw, path, f"{section}[{index}]").errors)
                 continue
             loaded.sections[section].append(Located(item, str(path), raw.line, raw))
 
 
 def load(data_dir: str | Path) -> Loaded:
     """Load and validate every ``*.yaml`` file in ``data_dir`` (not recursive)."""
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise RecordError(data_dir, None, "data", "no such directory")
+    data_dir = folder(data_dir)
     paths = sorted(data_dir.glob("*.yaml"))
     if not paths:
         raise RecordError(data_dir, None, "data", "no record here: the directory holds no *.yaml files")

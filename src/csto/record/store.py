@@ -23,7 +23,7 @@ from pathlib import Path
 from . import dates
 from .load import Loaded, load
 from .model import SECTIONS, Period
-from .yamlio import RecordError
+from .yamlio import RecordError, folder, read_bytes
 
 SCHEMA_VERSION = "1"
 
@@ -37,7 +37,7 @@ def content_hash(data_dir: Path) -> str:
     digest = hashlib.sha256(SCHEMA_VERSION.encode() + _schema_fingerprint())
     for path in sorted(Path(data_dir).glob("*.yaml")):
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        digest.update(read_bytes(path))
     return digest.hexdigest()
 
 
@@ -127,9 +127,7 @@ def compile_record(data_dir: Path, target: Path | None = None) -> Path:
     A cached file that is unreadable or was built from other YAML (a crash, a disk error, a hand
     edit) is rebuilt, never used.
     """
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise RecordError(data_dir, None, "data", "no such directory")
+    data_dir = folder(data_dir)
     digest = content_hash(data_dir)
     path = Path(target) if target else cache_dir() / f"record-{digest[:16]}.sqlite"
     if target is None and path.exists() and _built_from(path, digest):

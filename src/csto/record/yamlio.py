@@ -4,78 +4,29 @@ PyYAML's safe loader forgets line numbers, silently keeps the last of two
 duplicate keys, and turns ``2022-02-30`` into a traceback. The record needs the
 opposite: every mapping remembers its line and the line of each key, a
 duplicate key is an error, and dates stay text for ``csto.record.dates``.
+Input is untrusted (scenarios and overlays come from users): files must be
+regular and small, anchors and aliases are refused, nesting is bounded, and
+every problem becomes a :class:`csto.errors.RecordError` with file and line.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import yaml
 
+from ..errors import (FieldProblem, RecordError, RecordErrors, field_path, from_yaml, line_at, plain_problem,
+                      unreadable)
 
-class RecordError(ValueError):
-    """Bad input in the record or a scenario: names the file, line, field and value."""
+__all__ = ["FieldProblem", "LineDict", "MAX_BYTES", "MAX_DEPTH", "RecordError", "RecordErrors", "field_path",
+           "line_at", "folder", "plain_problem", "read", "read_bytes", "read_text"]
 
-    def __init__(self, file: str | Path, line: int | None, field: str, problem: str, value: object = None):
-        self.file, self.line, self.field, self.problem, self.value = str(file), line, field, problem, value
-        where = f"{self.file}:{line}" if line else self.file
-        # name the offending value, unless the problem already quotes it
-        shown = f" (got {value!r})" if value is not None and repr(value) not in problem else ""
-        super().__init__(f"{where}: {field}: {problem}{shown}")
-
-    def as_dict(self) -> dict:
-        return {"file": self.file, "line": self.line, "field": self.field, "problem": self.problem,
-                "value": None if self.value is None else str(self.value)}
-
-
-class RecordErrors(RecordError):
-    """Several errors found in one pass; the message lists them all, the first first."""
-
-    def __init__(self, errors: list[RecordError]):
-        self.errors = errors
-        first = errors[0]
-        super().__init__(first.file, first.line, first.field, first.problem, first.value)
-        more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
-        self.args = ("\n".join(str(e) for e in errors) if len(errors) > 1 else str(first) + more,)
-
-
-_PLAIN = {
-    "missing": "required field is missing",
-    "extra_forbidden": "unknown field",
-    "literal_error": "expected one of {expected}",
-    "enum": "expected one of {expected}",
-    "too_short": "must have at least {min_length} item(s)",
-    "greater_than": "must be greater than {gt}",
-    "less_than_equal": "must be at most {le}",
-    "int_parsing": "expected a whole number",
-    "int_type": "expected a whole number",
-    "float_parsing": "expected a number",
-    "float_type": "expected a number",
-    "bool_parsing": "expected true or false",
-    "bool_type": "expected true or false",
-    "string_type": "expected text",
-    "list_type": "expected a list",
-    "dict_type": "expected a mapping",
-    "model_type": "expected a mapping",
-}
-_PATTERNS = {
-    r"^[A-Z]{3}$": "expected an ISO 3166-1 alpha-3 state code (three capital letters, e.g. ARM)",
-    r"^[a-z0-9][a-z0-9_.-]*$": "expected an id of lower-case letters, digits, '-', '_' or '.'",
-}
-
-
-def plain_problem(err: dict) -> str:
-    """A pydantic error (one item of ``ValidationError.errors()``) in plain words a record editor can act on."""
-    ctx = err.get("ctx") or {}
-    if err["type"] == "string_pattern_mismatch":
-        return _PATTERNS.get(ctx.get("pattern"), f"does not match the pattern {ctx.get('pattern')}")
-    template = _PLAIN.get(err["type"])
-    if template:
-        try:
-            return template.format(**ctx)
-        except (KeyError, IndexError):
-            pass
-    return err["msg"].removeprefix("Value error, ")
+#: The largest input file read (bytes): every record file is well under a megabyte.
+MAX_BYTES = 8 * 2**20
+#: The deepest nesting of mappings and lists a file may have (the record needs five levels).
+MAX_DEPTH = 64
 
 
 class LineDict(dict):
@@ -88,73 +39,161 @@ class LineDict(dict):
         return self.lines.get(key, self.line)
 
 
-def field_path(where: str, loc: tuple | list) -> str:
-    """One field name for a place in a YAML document: ``memberships[0].to``, ``overlay.articles[0].id``."""
-    path = where
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "(item)"
+def _without_timestamps(resolvers: dict) -> dict:
+    return {k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"] for k, v in resolvers.items()}
 
 
-def line_at(raw: object, loc: tuple | list) -> int | None:
-    """The line of the deepest part of the path ``loc`` (keys and list indexes) that the YAML holds."""
-    node, line = raw, getattr(raw, "line", None)
-    for part in loc:
-        if isinstance(node, LineDict) and part in node:
-            line = node.line_of(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-            line = getattr(node, "line", line)
-        else:
-            break
-    return line
+class _Building:
+    """What both loaders share: mappings that remember lines, refused duplicate keys, bounded numbers."""
+
+    name: str
+
+    def construct_line_mapping(self, node: yaml.MappingNode) -> LineDict:
+        self.flatten_mapping(node)  # type: ignore[attr-defined]
+        result = LineDict()
+        result.line = node.start_mark.line + 1
+        result.lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
+            line = key_node.start_mark.line + 1
+            if isinstance(key, (list, dict)):
+                raise RecordError(self.name, line, "yaml", "a key must be plain text or a number, not a list or mapping")
+            if key in result:
+                raise RecordError(self.name, line, str(key), f"duplicate key (first at line {result.lines[key]})")
+            result[key] = self.construct_object(value_node, deep=True)  # type: ignore[attr-defined]
+            result.lines[key] = line
+        return result
+
+    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            return yaml.SafeLoader.construct_yaml_int(self, node)  # type: ignore[arg-type]
+        except ValueError:  # over Python's limit on the digits of an int (4,300)
+            raise RecordError(self.name, node.start_mark.line + 1, "yaml",
+                              f"number too long ({len(node.value):,} characters)") from None
 
 
-class _Loader(yaml.SafeLoader):
+class _CLoader(_Building, yaml.CSafeLoader):  # libyaml: several times faster, the same lines
     pass
 
 
-# Keep dates as text: csto.record.dates reads them with messages a person can act on.
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+class _PyLoader(_Building, yaml.SafeLoader):  # for files nested too deeply for libyaml's recursion
+    depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise RecordError(self.name, mark.line + 1, "yaml", f"nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    result = LineDict()
-    result.line = node.start_mark.line + 1
-    result.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in result:
-            raise RecordError(loader.name, line, str(key), f"duplicate key (first at line {result.lines[key]})")
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.lines[key] = line
-    return result
+for _cls in (_CLoader, _PyLoader):
+    # Keep dates as text: csto.record.dates reads them with messages a person can act on.
+    _cls.yaml_implicit_resolvers = _without_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Building.construct_line_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:int", _Building.construct_bounded_int)
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _check_tree(root: yaml.Node | None, path: Path) -> None:
+    """Refuse anchors and aliases (no alias bomb can expand) and nesting over MAX_DEPTH, with the line."""
+    seen: set[int] = set()
+    todo = [(root, 1)] if root is not None else []
+    while todo:
+        node, depth = todo.pop()
+        if id(node) in seen:
+            raise RecordError(path, node.start_mark.line + 1, "yaml",
+                              "anchors and aliases (&name, *name) are not supported: write the value out")
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise RecordError(path, node.start_mark.line + 1, "yaml", f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.SequenceNode):
+            todo += [(child, depth + 1) for child in node.value]
+        elif isinstance(node, yaml.MappingNode):
+            todo += [(part, depth + 1) for pair in node.value for part in pair]
+
+
+def _flow_depth(text: str) -> int:
+    """An upper bound of the nesting of ``[`` and ``{`` (quotes ignored): libyaml recurses once a level."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return 0
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def read_bytes(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or a RecordError saying why not.
+
+    A directory, a FIFO, a device (``/dev/zero``) or an oversized file is refused before it is read,
+    so no input can block or exhaust memory.
+    """
+    path = Path(path)
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(21, "Is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise RecordError(path, None, "file", "not a regular file (a device, FIFO or socket)")
+        if info.st_size > limit:
+            raise RecordError(path, None, "file", f"too large: {info.st_size:,} bytes (at most {limit:,})")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+    if len(data) > limit:
+        raise RecordError(path, None, "file", f"too large: more than {limit:,} bytes")
+    return data
+
+
+def read_text(path: str | Path, limit: int = MAX_BYTES) -> str:
+    """:func:`read_bytes` decoded as UTF-8 (a byte that is not UTF-8 is named by its offset)."""
+    try:
+        return read_bytes(path, limit).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise unreadable(path, exc) from None
+
+
+def folder(path: str | Path, field: str = "data") -> Path:
+    """``path`` if it is a readable directory, else a RecordError saying why (never an OSError)."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        reason = "no such directory" if isinstance(exc, FileNotFoundError) else (exc.strerror or "unreadable").lower()
+        raise RecordError(path, None, field, reason) from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise RecordError(path, None, field, "not a directory")
+    return path
 
 
 def read(path: str | Path) -> object:
-    """Parse one YAML file; syntax errors become RecordError with the file and line."""
+    """Parse one YAML file into plain values and :class:`LineDict` mappings.
+
+    Every problem is a RecordError with the file and, where there is one, the line: an unreadable
+    or oversized file, malformed YAML, a control character, a duplicate key, a list used as a key,
+    an anchor or alias, nesting deeper than :data:`MAX_DEPTH`, a number over Python's digit limit.
+    """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RecordError(path, None, "file", "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RecordError(path, None, "file", f"cannot read: {exc}") from None
-    loader = _Loader(text)
+    text = read_text(path)
+    loader_class = _PyLoader if _flow_depth(text) > MAX_DEPTH else _CLoader
+    loader = loader_class(text)
     loader.name = str(path)
     try:
-        return loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise RecordError(path, mark.line + 1 if mark else None, "yaml", f"{exc.problem or exc}") from None
+        root = loader.get_single_node()
+        _check_tree(root, path)
+        return loader.construct_document(root) if root is not None else None
+    except yaml.YAMLError as exc:
+        raise from_yaml(exc, path, text) from None
+    except RecursionError:
+        raise RecordError(path, None, "yaml", f"nested more than {MAX_DEPTH} levels deep") from None
     finally:
         loader.dispose()

@@ -19,6 +19,7 @@ from pydantic import Field, field_validator, model_validator
 from ..record import Record, dates
 from ..record.model import Base, DateText, Ident
 from ..record.query import default_data_dir
+from ..record import UnknownError
 from ..record.yamlio import LineDict, RecordError, RecordErrors, field_path, read
 from .validate import FieldProblem, validate
 
@@ -241,7 +242,7 @@ class Law:
 
     def article(self, article_id: str) -> Article:
         if article_id not in self.articles:
-            raise LookupError(f"unknown article {article_id!r}: expected one of {', '.join(self.articles)}")
+            raise UnknownError(f"unknown article {article_id!r}: expected one of {', '.join(self.articles)}")
         return self.articles[article_id]
 
     def in_force(self, day: date) -> list[InForce]:

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from ..record import Record, dates
+from ..record import Record, UnknownError, dates
 from ..record.model import Base, Ident, StateCode
 from ..record.yamlio import LineDict, RecordError, RecordErrors, line_at, read
 from .articles import Article, Law, Span, Version, law_for, version_problems
@@ -59,7 +59,7 @@ class Overlay(Base):
             base = articles.get(change.id)
             if base is None:
                 if not (change.instrument and change.title):
-                    raise LookupError(f"overlay {self.id}: article {change.id!r} is not in the law; "
+                    raise UnknownError(f"overlay {self.id}: article {change.id!r} is not in the law; "
                                       "give instrument and title to add it")
                 articles[change.id] = Article(id=change.id, instrument=change.instrument, title=change.title,
                                               number=change.number, versions=[new])
