@@ -204,3 +204,11 @@ def test_a_broken_pipe_exits_0():
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert b"Traceback" not in err
+
+
+def test_a_scenario_with_two_errors_reports_both(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    text = SCENARIO.read_text().replace("targets: [KAZ]", "targets: [QQQ]").replace("date: 2022-01-05", "date: 2022-02-30", 1)
+    scenario.write_text(text)
+    answer = json.loads(run("obligations", scenario, "--format", "json").stdout)["error"]
+    assert {e["field"] for e in answer["errors"]} >= {"date", "targets[0]"}

@@ -165,6 +165,21 @@ def _line(raw: LineDict, field: str) -> int | None:
     return line
 
 
+def _unknown_names(raw: LineDict, record: Record, law: Law, path: Path) -> list[RecordError]:
+    """Unknown kind and state codes read from the raw YAML, for a file that also fails validation."""
+    out = []
+    kind = raw.get("kind")
+    if isinstance(kind, str) and kind not in law.kinds:
+        out.append(RecordError(path, raw.line_of("kind"), "kind", f"unknown kind; expected one of {', '.join(law.kinds)}",
+                               kind))
+    targets = raw.get("targets")
+    for i, code in enumerate(targets if isinstance(targets, list) else []):
+        if isinstance(code, str) and code.isupper() and len(code) == 3 and code not in record.states:
+            out.append(RecordError(path, _line(raw, f"targets[{i}]"), f"targets[{i}]",
+                                   "unknown state: not an ISO 3166-1 alpha-3 code the record holds", code))
+    return out
+
+
 def load_scenario(path: str | Path, record: Record | None = None, law: Law | None = None) -> Event:
     """Read and check one scenario file.
 
@@ -185,9 +200,13 @@ def load_scenario(path: str | Path, record: Record | None = None, law: Law | Non
         raise RecordError(path, raw.line_of("extra"), "extra", "unknown field")
     if body.get("request") == "none":
         body["request"] = None
-    event = validate(Event, body, path)
     record = record or Record.open()
     law = law or law_for(record)
+    try:
+        event = validate(Event, body, path)
+    except RecordErrors as exc:  # report the names the law and the record do not hold too, not only the first kind
+        named = {e.field for e in exc.errors}
+        raise RecordErrors([*exc.errors, *(e for e in _unknown_names(raw, record, law, path) if e.field not in named)])
     errors = []
     if event.kind not in law.kinds:
         errors.append(RecordError(path, raw.line_of("kind"), "kind",
