@@ -44,8 +44,7 @@ def enlarge(model: CrisisModel, n: int, name: str) -> CrisisModel:
     share = share / share.sum() if share.sum() > 0 else share
     return dataclasses.replace(
         model, scenario=name, states=states, target=model.target,
-        stance_mean=model.stance_mean[idx], voting=model.voting[idx], p_stand_aside=model.p_stand_aside[idx],
-        contingent=model.contingent[idx], distance_km=model.distance_km[idx], budget_share=share)
+        factors=model.factors[idx], voting=model.voting[idx], contingent=model.contingent[idx], distance_km=model.distance_km[idx], budget_share=share)
 
 
 def load_input(name: str) -> CrisisModel:

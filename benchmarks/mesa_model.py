@@ -2,15 +2,16 @@
 
 One replication is one :class:`mesa.Model` (as ``mesa.batch_run`` does it): the member
 states are :class:`mesa.Agent` objects, and each ``step()`` is one phase of the
-crisis: the request, the consultations (every state forms its stance), the Council
-session (the voters vote, the Council decides), force generation and transport (the
-contributors size their contingents and fly in), the operation and withdrawal. Time is carried in days as a
-model attribute, since the story's durations are continuous. Randomness comes in
-explicitly (``rng=``, a :class:`numpy.random.Generator`, as Mesa 3 asks); the scalar
-draws use the model's seeded :class:`random.Random` (``self.random``), which Mesa
-derives from it. The story is the one in the docstring of :mod:`csto.sim.model`; this
-engine agrees with :func:`csto.sim.montecarlo.simulate` in distribution, not number
-for number.
+crisis: the request (the model draws its parameter set first), the deliberation (every
+voting state forms its stance; the Council's time to decision runs, or the horizon runs
+out), the session (the voters take part or stand aside, the Council decides), the target's
+answer, force generation and transport (the contributors size their contingents and fly
+in), the operation and withdrawal. Time is carried in days as a model attribute, since the
+story's durations are continuous. Randomness comes in explicitly (``rng=``, a
+:class:`numpy.random.Generator`, as Mesa 3 asks); the scalar draws use the model's seeded
+:class:`random.Random` (``self.random``), which Mesa derives from it. The story is the one
+in the docstring of :mod:`csto.sim.model`; this engine agrees with
+:func:`csto.sim.montecarlo.simulate` in distribution, not number for number.
 
 Usage: ``simulate(model, runs, seed) -> csto.sim.Outcomes``.
 """
@@ -26,38 +27,37 @@ import numpy as np
 from csto.sim.model import OUTCOMES, TROOPS, CrisisModel
 
 try:  # run as a script from benchmarks/ or imported as benchmarks.mesa_model
-    from .simpy_model import apportion, flights, persons_sent, row, tables, to_outcomes
+    from .simpy_model import apportion, common_cost, decide, flights, persons_sent, row, sigmoid, tables, to_outcomes
 except ImportError:  # pragma: no cover
-    from simpy_model import apportion, flights, persons_sent, row, tables, to_outcomes
+    from simpy_model import apportion, common_cost, decide, flights, persons_sent, row, sigmoid, tables, to_outcomes
 
 NOTHING, STATEMENT, MISSION, ASSISTANCE = (OUTCOMES.index(k) for k in ("nothing", "statement", "mission", "assistance"))
 NAN = math.nan
 
 
 class MemberState(mesa.Agent):
-    """A CSTO member state: its stance, its vote, its contingent."""
+    """A CSTO member state: its stance, its part in the session, its contingent."""
 
     def __init__(self, model: "CrisisSimulation", index: int):
         super().__init__(model)
         self.index = index
         self.z = NAN
         self.accept = 0
-        self.vote = None
+        self.takes_part = True
         self.sent = 0
         self.arrival = NAN
 
     def form_stance(self) -> None:
-        t, m = self.model.t, self.model.crisis
-        self.z = t["mean"][self.index] + m.stance_sd * self.random.gauss(0.0, 1.0)
-        self.accept = bisect_left(t["cutpoints"], self.z)
+        t, m, k = self.model.t, self.model.crisis, self.model.k
+        self.z = t["mean"][k][self.index] + t["stance_sd"][k] * self.random.gauss(0.0, 1.0)
+        self.accept = min(bisect_left(t["cutpoints"][k], self.z), m.ceiling)
 
-    def cast_vote(self) -> None:
-        if self.accept >= self.model.crisis.ceiling:
-            self.vote = "accept"
-        elif self.random.random() < self.model.t["aside"][self.index]:
-            self.vote = "aside"
-        else:
-            self.vote = "block"
+    def attend(self) -> None:
+        m = self.model.crisis
+        self.takes_part = not (m.stand_aside and self.accept < m.ceiling and self.random.random() < m.p_stand_aside)
+
+    def ballot(self) -> tuple:
+        return (self.index, self.z, self.accept, self.takes_part)
 
     def generate_force(self) -> None:
         self.sent = persons_sent(self.random, self.model.t, self.index)
@@ -69,19 +69,21 @@ class MemberState(mesa.Agent):
 class CrisisSimulation(mesa.Model):
     """One crisis, phase by phase: ``step()`` advances it one phase until ``running`` is False."""
 
-    PHASES = ("request", "consultations", "session", "deployment", "operation")
+    PHASES = ("request", "deliberation", "session", "answer", "deployment", "operation")
 
     def __init__(self, crisis: CrisisModel, t: dict, rng: np.random.Generator):
         super().__init__(rng=rng)
         self.crisis, self.t = crisis, t
         self.phase = 0
+        self.k = 0
         self.day = 0.0
-        self.outcome = NOTHING
-        self.requested = False
+        self.level = self.outcome = NOTHING
+        self.requested = self.undecided = self.refused = False
         self.decision = self.first_troops = self.withdrawn = self.mobilised = NAN
         self.personnel = [0] * crisis.n
         self.cost = [0.0] * crisis.n
         self.blocker = -1
+        self.outvoted: list[int] = []
         self.contributors: list[MemberState] = []
         self.members = [MemberState(self, i) for i in range(crisis.n)]
         self.voters = self.agents.select(lambda a: a.index in t["voter_set"])
@@ -95,43 +97,46 @@ class CrisisSimulation(mesa.Model):
 
     def stop(self, outcome: int) -> None:
         self.outcome = outcome
+        self.cost = common_cost(self.crisis, self.t, outcome) if outcome != TROOPS else self.cost
         self.running = False
 
     def request(self) -> None:
-        m = self.crisis
-        if not self.random.random() < m.p_request:
-            self.stop(STATEMENT if self.random.random() < m.p_statement_unrequested else NOTHING)
+        m, t = self.crisis, self.t
+        self.k = self.random.randrange(t["K"])  # this replication's parameter set
+        if not (m.requested or self.random.random() < t["p_request"][self.k]):
+            self.stop(STATEMENT if self.random.random() < t["p_statement"][self.k] else NOTHING)
             return
         self.requested = True  # day 0: the request
 
-    def consultations(self) -> None:
-        m = self.crisis
-        self.day += self.lognormal(m.consult_median, m.consult_sigma)
-        self.agents.do("form_stance")
+    def deliberation(self) -> None:
+        m, t = self.crisis, self.t
+        self.voters.do("form_stance")
+        days = math.exp(min(t["log_days"][self.k] + t["time_sigma"][self.k] * self.random.gauss(0.0, 1.0), 50.0))
+        if days > m.horizon_days:  # no decision within the horizon
+            self.day, self.undecided = m.horizon_days, True
+            self.stop(m.floor)
+            return
+        self.day = self.decision = days
 
     def session(self) -> None:
-        m = self.crisis
-        self.day += self.lognormal(m.session_median, m.session_sigma)
-        self.decision = self.day
-        self.voters.do("cast_vote")
-        blockers = [a for a in self.voters if a.vote == "block"]
-        level = max(min([m.ceiling] + [a.accept for a in blockers]), m.floor)
-        if not self.t["voters"]:  # nobody can consent: an empty set of voters is not consensus
-            level = NOTHING
-        if level < m.ceiling and blockers:
-            self.blocker = min(blockers, key=lambda a: a.z).index
+        self.voters.do("attend")
+        level, self.blocker, self.outvoted = decide(self.crisis, self.t, [a.ballot() for a in self.voters])
         if level == TROOPS:
             self.contributors = [a for a in self.voters
-                                 if a.accept == TROOPS and self.t["contingent"][a.index] > 0]
-            if self.contributors:
-                return
-            level = ASSISTANCE
-        share = self.t["share"]
-        if level == MISSION:
-            self.cost = [m.cost_mission * s for s in share]
-        elif level == ASSISTANCE:
-            self.cost = [m.cost_assistance * s for s in share]
-        self.stop(level)
+                                 if a.takes_part and a.accept == TROOPS and self.t["contingent"][a.index] > 0]
+            if not self.contributors:
+                level = ASSISTANCE
+        self.level = level
+
+    def answer(self) -> None:
+        m, t, level = self.crisis, self.t, self.level
+        if MISSION < level < t["asked"] and level > m.floor:
+            p = sigmoid(t["refuse_intercept"][self.k] + t["refuse_gap"][self.k] * (t["asked"] - level))
+            if self.random.random() < p:
+                self.refused, self.blocker = True, -1
+                level = max(m.floor, MISSION)
+        if level != TROOPS:
+            self.stop(level)
 
     def deployment(self) -> None:
         m = self.crisis

@@ -23,7 +23,7 @@ pytest.importorskip("mesa", reason="the Mesa comparison model needs mesa (the `b
 from benchmarks import agreement, mesa_model, simpy_model  # noqa: E402
 from benchmarks.inputs import SCENARIOS, compile_scenario  # noqa: E402
 from csto.sim import montecarlo  # noqa: E402
-from csto.sim.model import CrisisModel  # noqa: E402
+from csto.sim.model import FACTORS, CrisisModel, theta_row  # noqa: E402
 
 ALPHA = 0.001
 ENGINES = {"simpy": (simpy_model, 2_000), "mesa": (mesa_model, 1_500)}
@@ -40,22 +40,38 @@ def numpy_runs(models):
     return {name: montecarlo.simulate(model, 20_000, 1) for name, model in models.items()}
 
 
+def particles(readiness=(1.0, 2.0, 3.0), **changes) -> np.ndarray:
+    """Parameter sets that differ in the members' readiness (so the draw of a set matters)."""
+    named = dict(w_treaty_basis=1.0, cut_0=0.0, cut_gap1=0.5, cut_gap2=0.5, cut_gap3=0.5, cut_gap4=0.5,
+                 req_intercept=1.0, req_bilateral=-1.0, stmt_intercept=0.0, time_log_median=np.log(4.0),
+                 time_urgent=0.2, time_spread=0.3, time_sigma=1.0, refuse_intercept=-1.0, refuse_gap=1.0)
+    named.update(changes)
+    return np.array([theta_row(**{**named, "w_intercept": w}) for w in readiness])
+
+
 def mixed(**changes) -> CrisisModel:
-    """A hand-made model where every branch of the story happens: blocks, standing aside, budget costs."""
+    """A hand-made model where every branch of the story happens: no request, standing aside, blocks,
+    refusal by the target, no decision within the horizon, troops, budget costs."""
     n = 5
+    factors = np.zeros((n, len(FACTORS)))
+    factors[:, FACTORS.index("treaty_basis")] = np.linspace(-1.0, 1.0, n)
     base = dict(
-        scenario="mixed", date="2022-01-05", states=("A", "B", "C", "D", "E"), target=0,
-        p_request=0.8, p_statement_unrequested=0.5, consult_median=2.0, consult_sigma=0.5,
-        session_median=3.0, session_sigma=0.6, stance_mean=np.linspace(1.0, 3.0, n), stance_sd=1.0,
-        cutpoints=[0.0, 0.5, 1.0, 1.5, 2.0], voting=[True, True, True, False, True], p_stand_aside=np.full(n, 0.4),
-        floor=1, ceiling=5, formation="crrf", contingent=[0.0, 500.0, 1200.0, 800.0, 3000.0],
+        scenario="mixed", date="2022-01-05", states=("A", "B", "C", "D", "E"), target=0, particles=particles(),
+        requested=False, request_features=[1.0, 0.0, 0.0, 0.0, 0.0], factors=factors,
+        voting=[True, True, True, False, True], urgent=1.0, contested=0.0, horizon_days=20.0,
+        rule="consensus", threshold=1.0, stand_aside=True, p_stand_aside=0.4, floor=2, ceiling=5,
+        formation="crrf", contingent=[0.0, 500.0, 1200.0, 800.0, 3000.0], asked=5,
         distance_km=[0.0, 900.0, 2500.0, 1500.0, 4000.0], air_speed_kmh=700.0, pax_per_flight=100.0,
         flights_per_day=20.0, mobilise_median=1.0, mobilise_sigma=0.4, operation_median=10.0, operation_sigma=0.5,
-        cost_rule="budget", budget_share=[0.1, 0.1, 0.2, 0.1, 0.5], cost_person_day=100.0, cost_flight=2e4,
+        cost_rule="budget", budget_share=[0.0, 0.1, 0.3, 0.1, 0.5], cost_person_day=100.0, cost_flight=2e4,
         cost_mission=1e6, cost_assistance=2e6, deploy_fraction=0.7, deploy_concentration=5.0)
     return CrisisModel(**{**base, **changes})
 
 
+MAJORITY = {"rule": "qualified-majority", "threshold": 2 / 3, "stand_aside": False}
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", sorted(ENGINES))
 @pytest.mark.parametrize("scenario", [p.stem for p in SCENARIO_FILES])
 def test_engine_samples_the_scenarios_outcome_distribution(models, numpy_runs, scenario, engine):
@@ -65,17 +81,29 @@ def test_engine_samples_the_scenarios_outcome_distribution(models, numpy_runs, s
 
 
 @pytest.mark.parametrize("engine", sorted(ENGINES))
-def test_engine_samples_every_branch_of_the_story(engine):
+@pytest.mark.parametrize("rule", ["consensus", "majority"])
+def test_engine_samples_every_branch_of_the_story(engine, rule):
     module, runs = ENGINES[engine]
-    model = mixed()
+    model = mixed(**(MAJORITY if rule == "majority" else {}))
     ref = montecarlo.simulate(model, 20_000, 3)
-    assert len(set(ref.outcome.tolist())) == 6 and (ref.blocker >= 0).any()  # the model exercises everything
+    # the model exercises everything: every class but troops-less nothing/statement paths, and each branch
+    assert set(ref.outcome.tolist()) >= {0, 1, 2, 4, 5} and (~ref.requested).any()
+    assert ref.undecided.any() and ref.refused.any() and (ref.outcome == 5).any()
+    if rule == "majority":
+        assert ref.outvoted.any() and (ref.blocker == -1).all()
+    else:
+        assert (ref.blocker >= 0).any()
     result = agreement.compare(ref, module.simulate(model, runs, 4))
     assert agreement.agree(result, ALPHA), agreement.smallest_p(result)
+    for name in ("undecided", "refused"):
+        a, b = getattr(ref, name), getattr(module.simulate(model, runs, 5), name)
+        assert agreement._chi2(a.astype(np.int64), b.astype(np.int64), 2)["p"] > ALPHA, name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", sorted(ENGINES))
-@pytest.mark.parametrize("change", [{"p_request": 0.7}, {"stance_sd": 1.3}, {"operation_median": 11.5},
+@pytest.mark.parametrize("change", [{"particles": particles(req_intercept=0.5)}, {"p_stand_aside": 0.7},
+                                    {"horizon_days": 12.0}, {"operation_median": 11.5},
                                     {"deploy_fraction": 0.6}, {"deploy_concentration": 1.0}])
 def test_the_tests_tell_a_slightly_different_model_apart(engine, change):
     module, _ = ENGINES[engine]
@@ -86,15 +114,19 @@ def test_the_tests_tell_a_slightly_different_model_apart(engine, change):
 @pytest.mark.parametrize("engine", sorted(ENGINES))
 @pytest.mark.parametrize("cost_rule", ["contributor", "budget"])
 def test_without_randomness_every_engine_gives_the_same_numbers(engine, cost_rule):
-    # every spread 0 and every probability 0 or 1: one possible replication, computed three ways
-    model = mixed(consult_sigma=0.0, session_sigma=0.0, stance_sd=0.0, mobilise_sigma=0.0, operation_sigma=0.0,
-                  deploy_concentration=float("inf"), p_request=1.0, p_stand_aside=[0.0, 0.0, 1.0, 0.0, 0.0], stance_mean=[3.0, 3.0, 1.2, 3.0, 3.0],
-                  cost_rule=cost_rule, floor=0)
+    # one parameter set, every spread (almost) 0, every probability 0 or 1: one replication, three engines
+    tiny = 1e-12
+    th = theta_row(w_intercept=3.0, w_domestic_constraint=-1.8, stance_sd=tiny, time_log_median=np.log(4.0),
+                   time_sigma=tiny, cut_0=0.0, cut_gap1=0.5, cut_gap2=0.5, cut_gap3=0.5, cut_gap4=0.5)
+    factors = np.zeros((5, len(FACTORS)))
+    factors[2, FACTORS.index("domestic_constraint")] = 1.0  # state C accepts a mission at most, and stands aside
+    model = mixed(particles=th, requested=True, mobilise_sigma=0.0, operation_sigma=0.0, factors=factors,
+                  deploy_concentration=float("inf"), p_stand_aside=1.0, cost_rule=cost_rule, floor=0)
     module, _ = ENGINES[engine]
     ref, got = montecarlo.simulate(model, 50, 7), module.simulate(model, 50, 8)
     for field in dataclasses.fields(ref)[1:]:
         a, b = getattr(ref, field.name), getattr(got, field.name)
-        assert np.allclose(a, b, rtol=1e-12, equal_nan=True), field.name
+        assert np.allclose(a, b, rtol=1e-9, equal_nan=True), field.name
     assert set(ref.outcome.tolist()) == {5} and ref.personnel[0].tolist() == [0, 350, 0, 0, 2100]  # 0.7 of each
 
 
@@ -102,7 +134,8 @@ def test_without_randomness_every_engine_gives_the_same_numbers(engine, cost_rul
 def test_every_engine_draws_the_share_each_contributor_sends(engine):
     # willing members, one class only: the contingents sent (and so flights, withdrawal, costs) carry the test
     module, runs = ENGINES[engine]
-    model = mixed(stance_mean=np.full(5, 9.0), p_request=1.0, deploy_fraction=0.4, deploy_concentration=3.0)
+    model = mixed(particles=particles((9.0,), time_log_median=0.0), requested=True, deploy_fraction=0.4,
+                  deploy_concentration=3.0)
     ref, got = montecarlo.simulate(model, 20_000, 11), module.simulate(model, runs, 12)
     assert len(np.unique(ref.peak_personnel)) > 100 and len(np.unique(got.peak_personnel)) > 100
     result = agreement.compare(ref, got)
@@ -130,7 +163,7 @@ def test_blocks_sampled_together_equal_blocks_sampled_one_by_one(cost_rule):
 @pytest.mark.parametrize("voting", [[False] * 5, [True, False, False, False, False]])
 def test_with_no_voter_every_engine_says_nothing(engine, voting):
     # the target alone (or nobody) votes: an empty set of voters is not consensus, whatever the floor
-    model = mixed(voting=voting, p_request=1.0, floor=2)
+    model = mixed(voting=voting, requested=True, floor=2, horizon_days=1e6)
     module, _ = ENGINES[engine]
     for out in (montecarlo.simulate(model, 200, 1), module.simulate(model, 200, 2)):
         assert (out.outcome == 0).all() and (out.blocker == -1).all() and not out.cost.any()
