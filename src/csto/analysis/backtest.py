@@ -1,53 +1,38 @@
-"""History as a test: simulate every crisis in the record and compare with what the CSTO actually did.
+"""History as a test: every crisis in the record, predicted out of sample and scored like a forecast.
 
 Each crisis (``data/crises.yaml``) is simulated from the scenario file that describes it (a file in
 ``scenarios/`` whose ``simulation.crisis`` names the crisis) or, where there is none, from an event built
-from the crisis record itself. The predicted outcome class is the most frequent one; the predicted timings
-are medians, in days from the request for help.
+from the crisis record itself. The model's parameters are calibrated on the crises by importance sampling
+(:mod:`csto.analysis.calibrate`); each case is predicted by the model calibrated on the *other* cases
+(leave one case out), and scored:
 
-Fitted parameters and leave-one-out: the time to decision (``consult`` and ``session`` medians) is fitted
-from the record, as the median over the crises of the days from request to decision (a same-day decision
-counts half a day), split equally between the two stages. For each case the backtest refits it without
-that case and reports the case's predicted median under the refit (``loo``). The decision weights in
-``data/sim/decision.yaml`` are not fitted by any algorithm; they were set by judgement with these cases in
-view, so the outcome comparison is in-sample, and the report says so.
+- outcome class: the multiclass Brier score (sum over classes of the squared error) and the log score
+  (``-ln p(actual)``), with a reliability table over every (case, class) forecast;
+- time to decision: CRPS of the predictive distribution (``scoringrules.crps_ensemble``) where a
+  decision date is recorded;
+- the same scores for three baselines, also leave one case out: the most common class among the other
+  cases, their class frequencies (base rate, add-half smoothed), and the uniform distribution.
 """
 
 from __future__ import annotations
 
-import statistics
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from ..record import Record
 from ..record.dates import first_day, last_day
 from ..record.yamlio import RecordError, read
-from ..sim import compile as compile_model
-from ..sim import params_for, run
+from ..sim import params_for
+from ..sim.model import OUTCOMES
 from ..sim.params import Params
+from . import calibrate as cal
 
-SAME_DAY = 0.5
-IN_SAMPLE_NOTE = ("Decision weights (data/sim/decision.yaml) were set by judgement with these cases in view: "
-                  "outcome predictions are in-sample. Only the time to decision is fitted; its leave-one-out "
-                  "predictions are under 'loo'.")
-
-
-@dataclass
-class Case:
-    """One crisis: what happened and what the model predicts."""
-
-    crisis: str
-    name: str
-    date: str
-    scenario: str
-    actual: dict
-    predicted: dict
-    loo: dict | None = None
-    hit: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+FLOOR = 1e-3  # the probability a log score gives a one-hot baseline's impossible class (else infinite)
+BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
+NOTE = ("Out of sample: each case is predicted by the model calibrated on the other cases (importance "
+        "weights without the case). Scores: lower is better. The record holds few cases, so the scores "
+        "have wide uncertainty: compare them with the baselines, not with zero.")
 
 
 def default_scenarios_dir(record: Record) -> Path:
@@ -108,15 +93,13 @@ def _check_date(path: Path, raw, crisis) -> None:
                           f"outside the dates of crisis {crisis.id} in the record ({span})", text)
 
 
-def _days(start: str | None, end: str | None) -> float | None:
-    if not start or not end:
-        return None
-    d = (first_day(end) - first_day(start)).days
-    return float(d) if d > 0 else SAME_DAY
-
-
 def event_from_crisis(crisis):
-    """A treaty Event for a crisis with no scenario file (the record's fields only)."""
+    """A treaty Event for a crisis with no scenario file (the record's fields only).
+
+    The request is the crisis's request to the CSTO if there is one (else its bilateral request, which
+    the simulation reads as "asked one member instead"); what was asked for and whether the fighting was
+    on the target's recognised territory come along.
+    """
     from ..treaty import Event
 
     perp = crisis.perpetrator
@@ -124,90 +107,131 @@ def event_from_crisis(crisis):
         perpetrator = {"type": "state", "state": perp}
     else:
         perpetrator = {"type": "unknown", "name": perp} if perp else {"type": "unknown"}
+    requests = [r for r in (crisis.request, *crisis.other_requests) if r is not None]
+    chosen = next((r for r in requests if r.to == "csto"), requests[0] if requests else None)
     request = None
-    if crisis.request:
-        request = {"by": crisis.request.by, "date": str(first_day(crisis.request.date)),
-                   "article": crisis.request.article}
+    if chosen is not None:
+        day = max(first_day(chosen.date), first_day(crisis.date))
+        request = {"by": chosen.by, "date": str(day), "article": chosen.article,
+                   "to": None if chosen.to == "csto" else chosen.to, "asked_for": list(chosen.asked_for)}
+    location = {"on_recognised_territory": crisis.on_recognised_territory}
+    if crisis.territory_of:
+        location["territory_of"] = crisis.territory_of
     return Event.model_validate({
         "id": crisis.id, "title": crisis.name, "date": str(first_day(crisis.date)), "kind": crisis.kind,
-        "targets": list(crisis.targets), "perpetrator": perpetrator, "request": request})
+        "targets": list(crisis.targets), "perpetrator": perpetrator, "request": request, "location": location})
 
 
-def fit_decision_days(crises, exclude: str | None = None) -> float | None:
-    """Median days from request to decision over the crises (leaving ``exclude`` out)."""
-    values = [_days(c.request.date, c.response.decided) for c in crises
-              if c.id != exclude and c.request and c.response.decided]
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def _overlay_for(days: float | None) -> dict:
-    return {} if days is None else {"consult.median": days / 2, "session.median": days / 2}
-
-
-def _predict(source, record: Record, params: Params, runs: int, seed: int, overlay: dict) -> tuple[dict, list[str]]:
-    model = compile_model(source, record, params.with_overlay(overlay))
-    s = run(model, runs, seed)
-    outcomes = s["outcomes"]
-    predicted = {
-        "outcome": s["most_likely"],
-        "probabilities": outcomes,
-        "days_to_decision_p50": s["days_to_decision"]["p50"],
-        "days_to_first_troops_p50": s["days_to_first_troops"]["p50"],
-        "peak_personnel_p50": s["peak_personnel"]["p50"],
-        "most_often_blocks": s["most_often_blocks"],
-    }
-    return predicted, list(model.notes)
-
-
-def backtest(record: Record | None = None, params: Params | None = None, runs: int = 2000, seed: int = 0,
-             scenarios: Path | None = None) -> dict:
-    """Run every crisis in the record; return the per-case comparison and a summary (JSON-ready).
-
-    ``scenarios`` is a directory of scenario files (default: ``scenarios/`` beside the data, if there is
-    one); see :func:`scenario_files` for what makes it an error.
-    """
-    record = record or Record.open()
-    params = params or params_for(record)
+def case_sources(record: Record, scenarios: Path | None = None):
+    """``(crisis, source, label)`` for every crisis, in date order: its scenario file, else an Event."""
     crises = record.crises()
     if scenarios is None:  # the default directory is optional (a record shipped without scenarios)
         default = default_scenarios_dir(record)
         files = scenario_files(default, crises) if default.is_dir() else {}
     else:
         files = scenario_files(Path(scenarios), crises)
-    full_fit = fit_decision_days(crises)
-    cases = []
     for c in sorted(crises, key=lambda c: first_day(c.date)):
-        source = files.get(c.id)
-        scenario = str(source) if source else "(built from the record)"
-        event = source if source else event_from_crisis(c)
-        req = c.request.date if c.request else None
-        actual = {
-            "outcome": c.response.outcome,
-            "requested": c.request is not None,
-            "days_to_decision": _days(req, c.response.decided),
-            "days_to_first_troops": _days(req, c.response.first_troops),
-            "personnel": c.response.personnel,
-        }
-        predicted, notes = _predict(event, record, params, runs, seed, _overlay_for(full_fit))
-        loo = None
-        if c.request and c.response.decided:
-            refit = fit_decision_days(crises, exclude=c.id)
-            loo_pred, _ = _predict(event, record, params, runs, seed, _overlay_for(refit))
-            loo = {"fitted_days_to_decision": refit, "outcome": loo_pred["outcome"],
-                   "days_to_decision_p50": loo_pred["days_to_decision_p50"],
-                   "abs_error_days": (None if loo_pred["days_to_decision_p50"] is None
-                                      else round(abs(loo_pred["days_to_decision_p50"] - actual["days_to_decision"]), 3))}
-        cases.append(Case(c.id, c.name, c.date, scenario, actual, predicted, loo,
-                          predicted["outcome"] == actual["outcome"], notes))
-    hits = sum(k.hit for k in cases)
-    errors = [k.loo["abs_error_days"] for k in cases if k.loo and k.loo["abs_error_days"] is not None]
+        path = files.get(c.id)
+        yield c, (path if path else event_from_crisis(c)), (str(path) if path else "(built from the record)")
+
+
+def _brier(p: np.ndarray, actual: int) -> float:
+    y = np.zeros(len(OUTCOMES))
+    y[actual] = 1.0
+    return float(((p - y) ** 2).sum())
+
+
+def _log(p: np.ndarray, actual: int) -> float:
+    return float(-np.log(max(p[actual], FLOOR)))
+
+
+def _baselines(actuals: list[int], j: int) -> dict[str, np.ndarray]:
+    others = [a for i, a in enumerate(actuals) if i != j]
+    counts = np.bincount(others, minlength=len(OUTCOMES)).astype(float)
+    mode = np.zeros(len(OUTCOMES))
+    mode[int(counts.argmax())] = 1.0
+    return {"most_common": mode, "base_rate": (counts + 0.5) / (counts.sum() + 0.5 * len(OUTCOMES)),
+            "uniform": np.full(len(OUTCOMES), 1.0 / len(OUTCOMES))}
+
+
+def _crps_days(tab: cal.Table, j: int, w: np.ndarray, observed: float, rng: np.random.Generator) -> float:
+    import scoringrules
+
+    pick = cal.resample(w, 4000, rng)
+    mu, sd = tab.log_days[j, pick, 0], tab.log_days[j, pick, 1]
+    sample = np.exp(mu + sd * rng.standard_normal(len(pick)))
+    return float(scoringrules.crps_ensemble(observed, sample))
+
+
+def reliability(forecasts: list[np.ndarray], actuals: list[int]) -> list[dict]:
+    """Every (case, class) forecast binned by its probability: mean forecast against observed frequency."""
+    p = np.concatenate(forecasts)
+    y = np.concatenate([np.eye(len(OUTCOMES))[a] for a in actuals])
+    rows = []
+    for lo, hi in zip(BINS, BINS[1:]):
+        inside = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
+        n = int(inside.sum())
+        rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": n,
+                     "mean_forecast": round(float(p[inside].mean()), 3) if n else None,
+                     "observed": round(float(y[inside].mean()), 3) if n else None})
+    return rows
+
+
+def backtest(record: Record | None = None, params: Params | None = None, *, particles: int = 2048, reps: int = 64,
+             seed: int = 0, scenarios: Path | None = None, progress=None) -> dict:
+    """Every crisis predicted leave-one-case-out and scored beside the baselines (JSON-ready)."""
+    record = record or Record.open()
+    params = params or params_for(record)
+    tab = cal.table(record, params, particles=particles, reps=reps, seed=seed, scenarios=scenarios,
+                    progress=progress)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 3]))
+    actuals = [OUTCOMES.index(c["outcome"]) for c in tab.cases]
+    names = ("model", "most_common", "base_rate", "uniform")
+    scores = {k: {"brier": [], "log": []} for k in names}
+    forecasts, cases, crps = [], [], {"model": [], "median_of_others": []}
+    all_w = cal.weights(tab)
+    for j, case in enumerate(tab.cases):
+        w = cal.weights(tab, j)
+        p = w @ tab.probs[j]
+        forecasts.append(p)
+        fc = {"model": p, **_baselines(actuals, j)}
+        for k in names:
+            scores[k]["brier"].append(_brier(fc[k], actuals[j]))
+            scores[k]["log"].append(_log(fc[k], actuals[j]))
+        p_req = float(w @ tab.p_request[j])
+        days = case["days_to_decision"]
+        crps_case = None
+        if days is not None:
+            crps_case = round(_crps_days(tab, j, w, days, rng), 3)
+            others = [c["days_to_decision"] for i, c in enumerate(tab.cases) if i != j and c["days_to_decision"]]
+            crps["model"].append(crps_case)
+            crps["median_of_others"].append(abs(float(np.median(others)) - days) if others else float("nan"))
+        predicted = OUTCOMES[int(p.argmax())]
+        cases.append({**case, "predicted": {
+            "outcome": predicted, "probabilities": {o: round(float(x), 4) for o, x in zip(OUTCOMES, p)},
+            "in_sample": {o: round(float(x), 4) for o, x in zip(OUTCOMES, all_w @ tab.probs[j])},
+            "p_request": round(p_req, 4)},
+            "hit": predicted == case["outcome"],
+            "p_actual": round(float(p[actuals[j]]), 4),
+            "brier": round(scores["model"]["brier"][-1], 4), "log_score": round(scores["model"]["log"][-1], 4),
+            "crps_days_to_decision": crps_case,
+            "effective_sample_size": round(cal.ess(w), 1)})
+    requested = [c["requested"] for c in tab.cases]
+    p_requests = [c["predicted"]["p_request"] for c in cases]
+    summary = {k: {"brier": round(float(np.mean(v["brier"])), 4), "log": round(float(np.mean(v["log"])), 4)}
+               for k, v in scores.items()}
+    beats = summary["model"]["brier"] < summary["base_rate"]["brier"] and summary["model"]["log"] < summary["base_rate"]["log"]
     return {
-        "runs": runs, "seed": seed,
-        "fitted": {"days_to_decision": full_fit, "parameters": ["consult.median", "session.median"]},
-        "cases": [k.as_dict() for k in cases],
-        "summary": {"cases": len(cases), "hits": hits,
-                    "accuracy": round(hits / len(cases), 3) if cases else None,
-                    "loo_mean_abs_error_days_to_decision": round(statistics.mean(errors), 3) if errors else None},
-        "note": IN_SAMPLE_NOTE,
+        "seed": seed, "settings": tab.settings, "cases": cases,
+        "scores": summary,
+        "crps_days_to_decision": {k: round(float(np.nanmean(v)), 3) if v else None for k, v in crps.items()},
+        "request_brier": round(float(np.mean([(p - r) ** 2 for p, r in zip(p_requests, requested)])), 4),
+        "request_base_rate_brier": round(float(np.mean([(np.mean([x for i, x in enumerate(requested) if i != j]) - r) ** 2
+                                                        for j, r in enumerate(requested)])), 4),
+        "reliability": reliability(forecasts, actuals),
+        "summary": {"cases": len(cases), "hits": sum(c["hit"] for c in cases),
+                    "beats_base_rate": bool(beats),
+                    "effective_sample_size": round(cal.ess(all_w), 1), "particles": particles,
+                    "reps_per_particle": reps},
+        "note": NOTE,
     }

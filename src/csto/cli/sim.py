@@ -11,8 +11,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..sim import OUTCOMES, compile, params_for, run
-from ..sim.montecarlo import DEFAULT_CHUNK, check_args
-from .common import DataOpt, Format, FormatOpt, console, day, emit_json, err_console, handles_errors, open_record, table
+from ..sim.montecarlo import DEFAULT_CHUNK, MIN_N, SimulationError, check_args
+from .common import DataOpt, Format, FormatOpt, console, day, emit_json, err_console, handles_errors, open_record, say, table
 
 PROGRESS_FROM = 200_000  # runs; below this a run takes well under a second
 
@@ -22,32 +22,71 @@ def _params(record):
 
 
 def _fmt(q: dict, unit: str = "") -> str:
-    if not q.get("n"):
-        return "-"
-    return f"{q['p05']}{unit} / {q['p50']}{unit} / {q['p95']}{unit}"
+    if q.get("p50") is None:
+        return f"– (n={q.get('n', 0):,}, fewer than {MIN_N})" if q.get("n") else "–"
+    return f"{q['p05']}{unit} / {q['p50']}{unit} / {q['p95']}{unit} (n={q['n']:,})"
+
+
+def _p(value: float | None, se: float | None = None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" + (f" ± {se:.3f}" if se is not None else "")
 
 
 def _simulate_table(payload: dict) -> None:
     m = payload["model"]
     what_if = f", overlay {payload['overlay']}" if payload["overlay"] else ""
-    console.print(f"[bold]{payload['scenario']}[/bold] ({payload['date']}{what_if}): {payload['runs']:,} runs, seed {payload['seed']}; "
-                  f"target {m['target']}, formation {m['formation'] or '-'}, ceiling {m['ceiling']}")
-    console.print(table("Outcome", ["class", "probability"],
-                        [[k, f"{v:.3f}"] for k, v in payload["outcomes"].items()]))
+    say((payload["scenario"], "bold"), f" ({payload['date']}{what_if}): {payload['runs']:,} runs, seed {payload['seed']}; "
+        f"target {m['target']}, formation {m['formation'] or '-'}, ceiling {m['ceiling']}")
+    say(f"Decision rule: {m['rule']['title']} [{m['rule']['id']}]; parameters: {m['parameters']['source']} "
+        f"({m['parameters']['sets']:,} sets, one drawn per replication)")
+    say(f"P(request to the CSTO) {_p(payload['p_request'], payload['p_request_mcse'])}; no decision within "
+        f"{m['horizon_days']:g} days {_p(payload['p_no_decision'], payload['p_no_decision_mcse'])}; "
+        f"refused by the target {_p(payload['p_refused_by_target'], payload['p_refused_by_target_mcse'])}")
+    console.print(table("Outcome (± Monte Carlo standard error)", ["class", "probability"],
+                        [[k, _p(v, payload["outcomes_mcse"][k])] for k, v in payload["outcomes"].items()]))
     console.print(table("Timing (days from the request) and size", ["measure", "p05 / p50 / p95"], [
         ["days to decision", _fmt(payload["days_to_decision"])],
         ["days to first troops", _fmt(payload["days_to_first_troops"])],
         ["days to withdrawal", _fmt(payload["days_to_withdrawal"])],
         ["peak personnel", _fmt(payload["peak_personnel"])],
     ]))
-    rows = [[s, f"{payload['personnel_by_state'][s]['p_contributes']:.3f}",
-             payload["personnel_by_state"][s]["mean_when_deployed"], f"{payload['cost_by_state'][s]['mean']:,.0f}",
-             f"{payload['blocking'][s]:.3f}", m["stances"][s]["stance"]] for s in m["states"]]
-    console.print(table("By state", ["state", "P(sends troops)", "personnel when deployed", "mean cost (USD, illustrative)",
-                                     "P(blocks)", "stance"], rows))
-    console.print(f"Most often blocks consensus: {payload['most_often_blocks'] or 'nobody'}")
+    rows = []
+    for s in m["states"]:
+        per, cost = payload["personnel_by_state"][s], payload["cost_by_state"][s]
+        rows.append([s, _p(per["p_contributes"]), "–" if per["mean_when_deployed"] is None else per["mean_when_deployed"],
+                     f"{cost['mean']:,.0f} ± {cost['mean_mcse']:,.0f}", _p(payload["blocking"][s]),
+                     _p(payload["outvoted"][s]), m["stances"][s]["stance"]])
+    console.print(table("By state", ["state", "P(sends troops)", "personnel when deployed",
+                                     "mean cost (USD, illustrative)", "P(blocks)", "P(outvoted)", "stance"], rows))
+    top = payload["most_often_blocks"]
+    say(f"Most often blocks: {top}" if top else "Most often blocks: nobody named", f" ({payload['most_often_blocks_why']})")
+    for st, how in m["absent"].items():
+        say((f"{st}: participation {how}: left out (neither votes nor contributes nor pays)", "dim"))
     for note in m["notes"]:
-        console.print(f"[dim]note: {note}[/dim]")
+        say((f"note: {note}", "dim"))
+
+
+def simulation_payload(model, summary: dict, seed: int, overlay: str | None) -> dict:
+    """The JSON answer of ``csto simulate`` (fields in docs/simulation.md)."""
+    md = model.as_dict()
+    info = model.info
+    return {
+        "scenario": model.scenario, "date": model.date, "overlay": overlay, "seed": seed, **summary,
+        "model": {"states": md["states"], "target": md["target"], "absent": info.get("absent", {}),
+                  "rule": info.get("rule"), "parameters": info.get("parameters"),
+                  "horizon_days": model.horizon_days, "requested": model.requested, "asked": md["asked"],
+                  "request_features": info.get("request_features"), "formation": md["formation"],
+                  "forces": info.get("forces"), "floor": md["floor"], "ceiling": md["ceiling"],
+                  "contingent": dict(zip(md["states"], md["contingent"])),
+                  "budget_share": dict(zip(md["states"], [round(x, 4) for x in md["budget_share"]])),
+                  "deploy_fraction": model.deploy_fraction,
+                  # infinite concentration = a fixed share; JSON has no infinity
+                  "deploy_concentration": None if math.isinf(model.deploy_concentration)
+                  else model.deploy_concentration,
+                  "treaty_basis": info.get("treaty_basis"), "situation": info.get("situation"),
+                  "stances": info.get("stances"), "notes": md["notes"]},
+    }
 
 
 def register(app: typer.Typer) -> None:
@@ -81,19 +120,7 @@ def register(app: typer.Typer) -> None:
                 summary = run(model, runs, seed, chunk, progress=lambda k: bar.advance(task, k))
         else:
             summary = run(model, runs, seed, chunk)
-        md = model.as_dict()
-        payload = {
-            "scenario": model.scenario, "date": model.date, "overlay": what_if.id if what_if else None,
-            "seed": seed, **summary,
-            "model": {"states": md["states"], "target": md["target"], "formation": md["formation"],
-                      "floor": md["floor"], "ceiling": md["ceiling"], "contingent": dict(zip(md["states"], md["contingent"])),
-                      "deploy_fraction": model.deploy_fraction,
-                      # infinite concentration = a fixed share; JSON has no infinity
-                      "deploy_concentration": None if math.isinf(model.deploy_concentration)
-                      else model.deploy_concentration,
-                      "treaty_basis": model.factors.get("treaty_basis"), "situation": model.factors.get("situation"),
-                      "stances": model.factors.get("stances"), "notes": md["notes"]},
-        }
+        payload = simulation_payload(model, summary, seed, what_if.id if what_if else None)
         if format == Format.json:
             emit_json(payload)
         else:
@@ -102,39 +129,85 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handles_errors
     def backtest(
-        runs: Annotated[int, typer.Option("--runs", "-n", help="replications per case")] = 2000,
+        particles: Annotated[int, typer.Option("--particles", help="parameter sets drawn from the priors")] = 8192,
+        reps: Annotated[int, typer.Option("--reps", help="replications per parameter set and case")] = 32,
         seed: Annotated[int, typer.Option("--seed", "-s", help="random seed (>= 0)")] = 0,
         scenarios: Annotated[Path | None, typer.Option("--scenarios", help="scenario directory (default: scenarios/ beside the data)")] = None,
         format: FormatOpt = Format.table,
         data: DataOpt = None,
     ) -> None:
-        """Simulate every historical crisis in the record and compare with what actually happened."""
+        """Every historical crisis predicted leave-one-case-out and scored (Brier, log, CRPS) beside baselines."""
         from ..analysis.backtest import backtest as run_backtest
 
-        check_args(runs, seed)
+        _check_calibration_args(particles, reps, seed)
         record = open_record(data)
-        result = run_backtest(record, _params(record), runs, seed, scenarios)
+        result = run_backtest(record, _params(record), particles=particles, reps=reps, seed=seed, scenarios=scenarios)
         if format == Format.json:
             emit_json(result)
             return
-        def trio(*values) -> str:
-            return " / ".join("–" if v is None else f"{v:g}" for v in values)
-
         rows = []
         for c in result["cases"]:
-            a, p, loo = c["actual"], c["predicted"], c["loo"] or {}
-            rows.append([c["crisis"], f"{a['outcome']} → {p['outcome']}", f"{p['probabilities'][a['outcome']]:.2f}",
-                         "yes" if c["hit"] else "NO",
-                         trio(a["days_to_decision"], p["days_to_decision_p50"], loo.get("days_to_decision_p50")),
-                         trio(a["days_to_first_troops"], p["days_to_first_troops_p50"]),
-                         trio(a["personnel"], p["peak_personnel_p50"])])
-        console.print(table(f"Backtest: {result['runs']:,} runs per case, seed {result['seed']} (days from the request)",
-                            ["crisis", "actual → predicted", "P(actual)", "hit", "days to decision\nactual / pred / LOO",
-                             "first troops\nactual / pred", "personnel\nactual / pred"], rows))
-        s = result["summary"]
-        console.print(f"{s['hits']}/{s['cases']} outcome classes right; leave-one-out mean absolute error of days to "
-                      f"decision: {s['loo_mean_abs_error_days_to_decision']}")
-        console.print(f"[dim]{result['note']}[/dim]")
+            p = c["predicted"]
+            rows.append([c["crisis"], c["outcome"] + (" (?)" if c["uncertain"] else ""), p["outcome"],
+                         f"{c['p_actual']:.2f}", f"{c['brier']:.3f}",
+                         "–" if c["days_to_decision"] is None else f"{c['days_to_decision']:g}",
+                         "–" if c["crps_days_to_decision"] is None else f"{c['crps_days_to_decision']:g}"])
+        s = result["settings"]
+        console.print(table(f"Backtest, leave one case out: {s['particles']:,} parameter sets x {s['reps']} "
+                            f"replications per case, seed {result['seed']}",
+                            ["crisis", "actual", "predicted", "P(actual)", "Brier", "days to decision",
+                             "CRPS days"], rows))
+        sc = result["scores"]
+        console.print(table("Mean scores over the cases (lower is better)", ["forecast", "Brier", "log score"],
+                            [[k.replace("_", " "), f"{v['brier']:.3f}", f"{v['log']:.3f}"] for k, v in sc.items()]))
+        cr = result["crps_days_to_decision"]
+        say(f"CRPS of days to decision: model {cr['model']}, median of the other cases {cr['median_of_others']}; "
+            f"Brier of P(request): model {result['request_brier']}, base rate {result['request_base_rate_brier']}")
+        console.print(table("Reliability (every case x class forecast)", ["bin", "n", "mean forecast", "observed"],
+                            [[r["bin"], r["n"], r["mean_forecast"] if r["n"] else "–", r["observed"] if r["n"] else "–"]
+                             for r in result["reliability"]]))
+        beat = result["summary"]["beats_base_rate"]
+        say(("The model beats the base rate out of sample on both Brier and log score." if beat else
+             "The model does NOT beat the base rate out of sample on both scores."), " (?) marks an outcome the record "
+            "classifies with doubt.")
+        say((result["note"], "dim"))
+
+    @app.command()
+    @handles_errors
+    def calibrate(
+        particles: Annotated[int, typer.Option("--particles", help="parameter sets drawn from the priors")] = 8192,
+        reps: Annotated[int, typer.Option("--reps", help="replications per parameter set and case")] = 32,
+        seed: Annotated[int, typer.Option("--seed", "-s", help="random seed (>= 0)")] = 0,
+        out: Annotated[Path | None, typer.Option("--out", help="where to write the posterior (default: data/sim/posterior.json)")] = None,
+        scenarios: Annotated[Path | None, typer.Option("--scenarios", help="scenario directory (default: scenarios/ beside the data)")] = None,
+        format: FormatOpt = Format.table,
+        data: DataOpt = None,
+    ) -> None:
+        """Calibrate the crisis model on every crisis in the record and write the posterior it simulates from."""
+        from ..analysis import calibrate as cal
+
+        _check_calibration_args(particles, reps, seed)
+        record = open_record(data)
+        params = _params(record)
+        posterior = cal.calibrate(record, params, particles=particles, reps=reps, seed=seed, scenarios=scenarios)
+        target = out or Path(params.files["decision"]).parent / "posterior.json"
+        cal.write(posterior, target)
+        brief = {k: v for k, v in posterior.items() if k != "particles"}
+        if format == Format.json:
+            emit_json({**brief, "written": str(target)})
+            return
+        say(f"Calibrated on {len(posterior['cases'])} crises: {particles:,} prior parameter sets x {reps} "
+            f"replications each; effective sample size {posterior['effective_sample_size']:g}, "
+            f"{posterior['distinct_sets']} distinct sets among the {len(posterior['particles']):,} kept")
+        console.print(table("Parameters: prior centre (sd) and posterior mean (sd)", ["parameter", "prior", "posterior"],
+                            [[k, f"{v['prior_centre']:g} ({v['prior_sd']:g})",
+                              f"{v['posterior_mean']:g} ({v['posterior_sd']:g})"]
+                             for k, v in posterior["parameters"].items()]))
+        say(f"written: {target}")
 
 
-__all__ = ["register", "OUTCOMES"]
+def _check_calibration_args(particles: object, reps: object, seed: object) -> None:
+    check_args(1, seed)
+    for name, value, hi in (("--particles", particles, 200_000), ("--reps", reps, 10_000)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= hi:
+            raise SimulationError(f"{name}: expected a whole number from 1 to {hi:,}, got {value!r}")

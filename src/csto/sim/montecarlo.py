@@ -186,7 +186,7 @@ def _decide(m: CrisisModel, th: np.ndarray, d: dict) -> dict:
         lowest = np.argmin(zb, axis=1)  # argmin keeps the first of equal stances
         has = blocking.any(axis=1) & (level < m.ceiling)
         blocker[has] = lowest[has]
-    outvoted = part & (accept < level[:, None])
+    outvoted = part & (accept < level[:, None]) if m.threshold < 1 else np.zeros((N, n), bool)
     level[undecided] = m.floor
     blocker[undecided] = -1
     outvoted[undecided] = False
@@ -194,15 +194,18 @@ def _decide(m: CrisisModel, th: np.ndarray, d: dict) -> dict:
             "days": days, "undecided": undecided}
 
 
-def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], size: int | None = None) -> Outcomes:
+def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], size: int | None = None,
+                  particle_index: np.ndarray | None = None) -> Outcomes:
     """Consecutive blocks, block ``j`` from ``streams[j]``; the first ``size`` replications are kept.
 
     The same numbers as concatenating :func:`sample_block` over the streams, bit for bit.
+    ``particle_index`` (one per replication of the blocks) replaces the drawn parameter-set index: the
+    calibration evaluates every parameter set on its own replications this way.
     """
     m, n = model, model.n
     d, rngs = _draw(model, streams)
     N = len(d["u_request"])
-    th = m.particles[d["k"]]
+    th = m.particles[d["k"] if particle_index is None else particle_index]
     if m.requested:
         requested = np.ones(N, bool)
     else:
