@@ -11,20 +11,24 @@ import pytest
 
 from csto.sim import BLOCK, montecarlo
 from csto.sim.backends import SweepError, apply, grid_points, local, sweep
-from csto.sim.model import CrisisModel
+from csto.sim.model import FACTORS, CrisisModel, theta_row
 
 RUNS = 3 * BLOCK + 117  # a ragged last block on purpose
 
 
 def crisis(n: int = 6, **changes) -> CrisisModel:
     """A hand-made CSTO-size model (not the record's numbers: the backends only need a valid model)."""
+    factors = np.zeros((n, len(FACTORS)))
+    factors[:, 0] = np.linspace(-1.0, 1.0, n)
+    th = theta_row(w_intercept=2.0, w_treaty_basis=1.0, cut_0=0.0, cut_gap1=0.5, cut_gap2=0.5, cut_gap3=0.5,
+                   cut_gap4=0.5, req_intercept=1.0, time_log_median=np.log(4.0), refuse_intercept=-1.0,
+                   refuse_gap=1.0)
     base = dict(
         scenario="test-crisis", date="2022-01-05", states=tuple(f"S{i}" for i in range(n)), target=1,
-        p_request=0.8, p_statement_unrequested=0.5,
-        consult_median=2.0, consult_sigma=0.5, session_median=3.0, session_sigma=0.6,
-        stance_mean=np.linspace(1.0, 3.0, n), stance_sd=1.0, cutpoints=[0.0, 0.5, 1.0, 1.5, 2.0],
-        voting=[True] * n, p_stand_aside=np.full(n, 0.5), floor=1, ceiling=5, formation="CRRF",
-        contingent=np.linspace(0, 3000, n).round(), distance_km=np.linspace(500, 4000, n),
+        particles=th, requested=False, request_features=[1.0, 0.0, 0.0, 0.0, 0.0], factors=factors,
+        voting=[True] * n, urgent=1.0, contested=0.0, horizon_days=20.0, rule="consensus", threshold=1.0,
+        stand_aside=True, p_stand_aside=0.5, floor=1, ceiling=5, formation="CRRF",
+        contingent=np.linspace(0, 3000, n).round(), asked=5, distance_km=np.linspace(500, 4000, n),
         air_speed_kmh=700.0, pax_per_flight=100.0, flights_per_day=20.0,
         mobilise_median=1.0, mobilise_sigma=0.4, operation_median=10.0, operation_sigma=0.5,
         cost_rule="contributor", budget_share=np.full(n, 1 / n), cost_person_day=100.0, cost_flight=2e4,
@@ -80,7 +84,7 @@ def test_ray_summaries_equal_local_summaries_to_the_last_bit(ray_cluster):
 
 
 def test_sweep_rows_are_the_same_on_ray_and_locally(ray_cluster):
-    grid = {"p_request": [0.5, 0.9], "ceiling": ["mission", "troops"]}
+    grid = {"threshold": [0.5, 1.0], "ceiling": ["mission", "troops"], "contingent.S3": [0, 5000]}
     scenarios = [crisis(), crisis(n=4, scenario="smaller", target=-1)]
     rows = sweep(scenarios, grid, runs=2 * BLOCK, seed=5, backend="ray", blocks_per_task=1)
     assert rows == sweep(scenarios, grid, runs=2 * BLOCK, seed=5, backend="local")
@@ -89,17 +93,18 @@ def test_sweep_rows_are_the_same_on_ray_and_locally(ray_cluster):
 # -- sweeps ----------------------------------------------------------------------
 
 def test_sweep_gives_one_row_per_scenario_and_grid_point_scenarios_outermost():
-    rows = sweep([crisis(scenario="a"), crisis(scenario="b")], {"stance_sd": [0.5, 1.0, 2.0]}, runs=BLOCK, seed=1)
-    assert [(r["scenario"], r["stance_sd"]) for r in rows] == [
+    rows = sweep([crisis(scenario="a"), crisis(scenario="b")], {"horizon_days": [0.5, 1.0, 2.0]}, runs=BLOCK, seed=1)
+    assert [(r["scenario"], r["horizon_days"]) for r in rows] == [
         ("a", 0.5), ("a", 1.0), ("a", 2.0), ("b", 0.5), ("b", 1.0), ("b", 2.0)]
-    assert {"runs", "seed", "p_troops", "decision_p50", "first_troops_p50", "most_likely"} <= set(rows[0])
+    assert {"runs", "seed", "p_troops", "decision_p50", "first_troops_p50", "most_likely", "p_no_decision",
+            "p_refused_by_target"} <= set(rows[0])
     assert all(r["runs"] == BLOCK and r["seed"] == 1 for r in rows)
 
 
 def test_sweep_cell_is_the_single_run_of_the_changed_model():
-    row = sweep([crisis()], {"p_request": [0.3]}, runs=BLOCK, seed=4)[0]
-    summary = montecarlo.run(crisis(p_request=0.3), BLOCK, 4)
-    assert row["p_request"] == 0.3 and row["p_requested"] == summary["p_request"]
+    row = sweep([crisis()], {"p_stand_aside": [0.3]}, runs=BLOCK, seed=4)[0]
+    summary = montecarlo.run(crisis(p_stand_aside=0.3), BLOCK, 4)
+    assert row["p_stand_aside"] == 0.3 and row["p_requested"] == summary["p_request"]
     assert row["p_troops"] == summary["outcomes"]["troops"]
     assert row["decision_p50"] == summary["days_to_decision"]["p50"]
 
@@ -109,9 +114,20 @@ def test_sweep_without_grid_runs_each_scenario_once():
 
 
 def test_grid_number_for_a_per_state_field_applies_to_every_state():
-    model = apply(crisis(), {"p_stand_aside": 0.25, "floor": "statement"})
-    assert model.p_stand_aside.tolist() == [0.25] * 6
+    model = apply(crisis(), {"distance_km": 250.0, "floor": "statement"})
+    assert model.distance_km.tolist() == [250.0] * 6
     assert model.floor == 1
+
+
+def test_grid_sets_one_states_entry_of_a_per_state_array():
+    model = apply(crisis(), {"contingent.S2": 7000, "voting.S4": False, "contingent": 10.0})
+    assert model.contingent.tolist() == [10.0, 10.0, 7000.0, 10.0, 10.0, 10.0]
+    assert model.voting.tolist() == [True, True, True, True, False, True]
+
+
+def test_grid_rejects_a_state_that_does_not_take_part():
+    with pytest.raises(SweepError, match="grid: contingent.RUS: no state 'RUS' takes part in test-crisis"):
+        apply(crisis(), {"contingent.RUS": 100})
 
 
 def test_grid_rejects_an_unknown_field_by_name():
@@ -120,12 +136,14 @@ def test_grid_rejects_an_unknown_field_by_name():
 
 
 def test_grid_rejects_an_invalid_value_naming_the_point():
-    with pytest.raises(SweepError, match="p_request"):
-        sweep([crisis()], {"p_request": [1.5]}, runs=10, seed=0)
+    with pytest.raises(SweepError, match="p_stand_aside"):
+        sweep([crisis()], {"p_stand_aside": [1.5]}, runs=10, seed=0)
 
 
-@pytest.mark.parametrize("name, value", [("p_request", "abc"), ("stance_mean", "x"), ("target", 1.5),
-                                         ("floor", "war"), ("cost_rule", 3), ("voting", "yes")])
+@pytest.mark.parametrize("name, value", [("threshold", "abc"), ("contingent", "x"), ("target", 1.5),
+                                         ("floor", "war"), ("cost_rule", 3), ("voting", "yes"),
+                                         ("stand_aside", 1), ("contingent.S1", "many"), ("voting.S1", 0),
+                                         ("relations.RUS-AZE", 2.0)])
 def test_grid_rejects_a_value_of_the_wrong_kind_by_name(name, value):
     with pytest.raises(SweepError, match=f"grid: {name}: expected"):
         grid_points({name: [value]})
@@ -148,22 +166,25 @@ def test_cli_sweep_prints_one_json_row_per_cell():
 
     from csto.cli import app
 
-    result = CliRunner().invoke(app, ["sweep", str(SCENARIO), "--grid", "p_request=0.5,1", "--grid",
+    result = CliRunner().invoke(app, ["sweep", str(SCENARIO), "--grid", "threshold=0.5,1", "--grid",
                                       "ceiling=mission,troops", "--runs", "500", "--seed", "3", "--format", "json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert payload["grid"] == {"p_request": [0.5, 1], "ceiling": ["mission", "troops"]}
-    assert [(r["p_request"], r["ceiling"]) for r in payload["rows"]] == [
+    assert payload["grid"] == {"threshold": [0.5, 1], "ceiling": ["mission", "troops"]}
+    assert [(r["threshold"], r["ceiling"]) for r in payload["rows"]] == [
         (0.5, "mission"), (0.5, "troops"), (1, "mission"), (1, "troops")]
     assert all(r["p_troops"] == 0 for r in payload["rows"] if r["ceiling"] == "mission")
 
 
 @pytest.mark.parametrize("args, message", [
     (["--grid", "p_war=0.1"], "unknown field 'p_war'"),
-    (["--grid", "p_request"], "expected FIELD=VALUE"),
-    (["--grid", "p_request=2"], "expected a probability"),
-    (["--grid", "p_request=abc"], "--grid p_request: expected a number, got 'abc'"),
-    (["--grid", "stance_sd=0.5,high"], "--grid stance_sd: expected a number, got 'high'"),
+    (["--grid", "threshold"], "expected FIELD=VALUE"),
+    (["--grid", "p_stand_aside=2"], "expected a probability"),
+    (["--grid", "threshold=abc"], "--grid threshold: expected a number, got 'abc'"),
+    (["--grid", "horizon_days=0.5,high"], "--grid horizon_days: expected a number, got 'high'"),
+    (["--grid", "relations.RUS=0.5"], "expected relations.AAA-BBB"),
+    (["--grid", "relations.RUS-AZE=3"], "--grid relations.RUS-AZE: expected a relation between -1 and 1"),
+    (["--grid", "contingent.XYZ=100"], "no state 'XYZ' takes part in kazakhstan-2022-01"),
     (["--grid", "ceiling=war"], "--grid ceiling: expected an outcome class"),
     (["--grid", "cost_rule=free"], "--grid cost_rule: expected one of contributor, budget, got 'free'"),
     (["--grid", "voting=1"], "--grid voting: expected true or false"),
@@ -208,6 +229,34 @@ def test_sweep_over_a_data_sim_parameter_compiles_each_scenario_with_the_overlay
     assert rows[0]["p_troops"] < rows[1]["p_troops"]  # a weaker treaty basis sends troops less often
 
 
-def test_sweep_refuses_a_parameter_path_for_an_already_compiled_model():
-    with pytest.raises(SweepError, match="parameter paths need scenario files"):
-        sweep([crisis()], {"weights.treaty_basis": [1.0]}, runs=10, seed=0)
+@pytest.mark.parametrize("name", ["weights.treaty_basis", "relations.RUS-AZE"])
+def test_sweep_refuses_a_parameter_path_or_relation_for_an_already_compiled_model(name):
+    with pytest.raises(SweepError, match="need scenario files, not compiled models"):
+        sweep([crisis()], {name: [0.5]}, runs=10, seed=0)
+
+
+def test_sweep_over_a_relation_replaces_the_recorded_value_of_that_pair():
+    # Armenia 2022: Russia's allied relations with Azerbaijan (the perpetrator) weigh against acting
+    from csto.sim import compile, load_params
+    from csto.sim.backends import with_relations
+
+    armenia = SCENARIO.parent / "armenia-2022-09.yaml"
+    rows = sweep([armenia], {"relations.RUS-AZE": [-1.0, 0.6]}, runs=BLOCK, seed=2)
+    params = load_params()
+    model = compile(armenia, params=with_relations(params, {"relations.AZE-RUS": -1.0}))
+    column = list(model.states).index("RUS")
+    assert model.factors[column, FACTORS.index("ties_perpetrator")] == -1.0
+    assert rows[0]["p_troops"] == montecarlo.run(model, BLOCK, 2)["outcomes"]["troops"]
+    assert compile(armenia, params=params).factors[column, FACTORS.index("ties_perpetrator")] == 0.6
+    assert rows[0]["p_troops"] >= rows[1]["p_troops"]
+
+
+def test_sweep_help_lists_what_a_grid_may_vary():
+    from typer.testing import CliRunner
+
+    from csto.cli import app
+    from csto.sim.backends import GRID_FIELDS
+
+    text = " ".join(CliRunner().invoke(app, ["sweep", "--help"], env={"COLUMNS": "400"}).output.split())
+    for name in (*GRID_FIELDS, "contingent.STATE", "voting.STATE", "relations.STATE-STATE", "weights.treaty_basis"):
+        assert name in text, name

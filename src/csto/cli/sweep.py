@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..sim import params_for
-from ..sim.backends import BACKENDS, GRID_FIELDS, SweepError, check_value, sweep
+from ..sim.backends import BACKENDS, SweepError, check_value, grid_help, kind_of, sweep
 from ..sim.montecarlo import check_args
 from .common import DataOpt, Format, FormatOpt, UserError, console, emit_json, err_console, handles_errors, open_record, table
 
@@ -31,16 +31,17 @@ def parse_value(text: str) -> Any:
 
 
 def parse_grid(specs: list[str]) -> dict[str, list[Any]]:
-    """``["p_request=0.5,0.9", "ceiling=mission,troops"]`` -> ``{"p_request": [0.5, 0.9], ...}``."""
+    """``["threshold=0.5,1", "contingent.RUS=0,5000"]`` -> ``{"threshold": [0.5, 1], ...}``."""
     grid: dict[str, list[Any]] = {}
     for spec in specs:
         name, sep, values = spec.partition("=")
         name = name.strip()
         if not sep or not name or not values.strip():
             raise UserError(f"--grid: expected FIELD=VALUE[,VALUE...], got {spec!r}")
-        if name not in GRID_FIELDS and "." not in name:
-            raise UserError(f"--grid: unknown field {name!r}; expected a data/sim parameter path "
-                            f"(weights.treaty_basis) or one of {', '.join(GRID_FIELDS)}")
+        try:
+            kind_of(name)
+        except SweepError as exc:
+            raise UserError(f"--grid: {str(exc).removeprefix('grid: ')}") from None
         if name in grid:
             raise UserError(f"--grid: {name} given twice")
         grid[name] = [parse_value(v) for v in values.split(",")]
@@ -74,8 +75,8 @@ def register(app: typer.Typer) -> None:
     def sweep_command(
         scenarios: Annotated[list[Path], typer.Argument(help="scenario YAML files, or directories of them")],
         grid: Annotated[list[str] | None, typer.Option(
-            "--grid", "-g", help="NAME=V1,V2,...: a compiled-model field (p_request) or a data/sim parameter "
-                                 "path (weights.treaty_basis) and the values to try (repeatable)")] = None,
+            "--grid", "-g", help="NAME=V1,V2,...: a setting and the values to try (repeatable). NAME is one of "
+                                 + grid_help())] = None,
         runs: Annotated[int, typer.Option("--runs", "-n", help="replications per cell")] = 10_000,
         seed: Annotated[int, typer.Option("--seed", "-s", help="random seed (>= 0), the same for every cell")] = 0,
         backend: Annotated[str, typer.Option("--backend", "-b", help=f"where to run: {' or '.join(BACKENDS)}")] = "local",
