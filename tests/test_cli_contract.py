@@ -50,6 +50,7 @@ BAD = {
     "articles": ["articles", "--on", "1992-02-30"],
     "simulate": ["simulate", SCENARIO, "--data", "/nonexistent"],
     "backtest": ["backtest", "--data", "/nonexistent"],
+    "calibrate": ["calibrate", "--data", "/nonexistent"],
     "sweep": ["sweep", SCENARIO, "--data", "/nonexistent"],
 }
 
@@ -212,3 +213,42 @@ def test_a_scenario_with_two_errors_reports_both(tmp_path):
     scenario.write_text(text)
     answer = json.loads(run("obligations", scenario, "--format", "json").stdout)["error"]
     assert {e["field"] for e in answer["errors"]} >= {"date", "targets[0]"}
+
+
+GOOD = {
+    "members": (["members", "--on", "2022-01-10"], {"on": "2022-01-10", "status": "member", "org": "CSTO"}),
+    "history": (["history", "ARM"], {"state": "ARM"}),
+    "timeline": (["timeline"], {"org": "CSTO"}),
+    "organs": (["organs", "--on", "2022-01-10"], {"on": "2022-01-10"}),
+    "who": (["who", "secretary-general", "--on", "2022-01-10"], {"office": "secretary-general", "on": "2022-01-10"}),
+    "events": (["events", "--from", "2022-01-01", "--to", "2022-01-31"], {"from": "2022-01-01", "to": "2022-01-31"}),
+    "conflicts": (["conflicts"], {}),
+    "sources": (["sources"], {}),
+    "overlap": (["overlap", "--on", "2022-01-10"], {"on": "2022-01-10"}),
+    "check": (["check"], {}),
+    "obligations": (["obligations", SCENARIO, "--on", "2022-01-10"], {"scenario": str(SCENARIO), "on": "2022-01-10",
+                                                                       "overlay": None}),
+    "article": (["article", "cst-4", "--on", "2022-01-10"], {"id": "cst-4", "on": "2022-01-10"}),
+    "articles": (["articles", "--on", "2022-01-10"], {"on": "2022-01-10"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOOD))
+def test_every_json_answer_carries_its_question_version_and_record(name):
+    args, question = GOOD[name]
+    result = run(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"ok", "command", "question", "csto_version", "record_hash", "result"}
+    assert (answer["ok"], answer["command"], answer["question"]) == (True, name, question)
+    assert answer["csto_version"] == __version__ and len(answer["record_hash"]) == 64
+
+
+@pytest.mark.parametrize("args", [["members", "--on", "2022-01-10"], ["timeline"], ["history", "ARM"],
+                                  ["who", "secretary-general", "--on", "2022-01-10"],
+                                  ["organs", "--on", "2022-01-10"]])
+def test_periods_say_from_and_to_and_sources_are_objects_everywhere(args):
+    rows = json.loads(run(*args, "--format", "json").stdout)["result"]
+    rows = rows["periods"] if isinstance(rows, dict) else rows
+    assert rows and all("from" in r and "to" in r and "since" not in r and "until" not in r for r in rows)
+    assert all(isinstance(ref, dict) and set(ref) == {"id", "passage"} for r in rows for ref in r["sources"])

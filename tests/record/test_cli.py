@@ -24,8 +24,8 @@ def data(fixture_dir):
 def test_members_json_has_the_documented_fields(data):
     result = run("members", "--on", "2025-01-01", "--format", "json", *data)
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
-    assert {"state", "name", "status", "since", "until", "sources", "participation", "level", "org"} <= rows[0].keys()
+    rows = json.loads(result.stdout)["result"]
+    assert {"state", "name", "status", "from", "to", "sources", "participation", "level", "org"} <= rows[0].keys()
     assert {r["state"]: r["participation"] for r in rows} == {"ARM": "frozen", "RUS": "full"}
 
 
@@ -88,13 +88,13 @@ def test_every_command_prints_a_table_for_people(command, expect, data):
 
 
 def test_history_json_separates_periods_and_acts(data):
-    doc = json.loads(run("history", "ARM", "--format", "json", *data).stdout)
+    doc = json.loads(run("history", "ARM", "--format", "json", *data).stdout)["result"]
     assert [p["participation"] for p in doc["periods"] if p["org"] == "CSTO"] == ["full", "frozen"]
     assert doc["acts"][0]["kind"] == "freeze" and doc["acts"][0]["sources"][0]["id"] == "src-paper"
 
 
 def test_who_json_lists_the_holder(data):
-    doc = json.loads(run("who", "secretary-general", "--on", "2018-01-01", "--format", "json", *data).stdout)
+    doc = json.loads(run("who", "secretary-general", "--on", "2018-01-01", "--format", "json", *data).stdout)["result"]
     assert [(t["holder"], t["state"]) for t in doc] == [("Second Holder", "ARM")]
 
 
@@ -112,7 +112,7 @@ def test_export_csv_keeps_sources_and_periods(data, tmp_path):
     run("export", "--to", "csv", tmp_path, *data)
     rows = list(csv.DictReader((tmp_path / "memberships.csv").open()))
     srb = [r for r in rows if r["state"] == "SRB" and r["org"] == "CSTO"][0]
-    assert srb["valid_from"] == "2013" and "src-paper" in srb["sources"]
+    assert srb["from"] == "2013" and "src-paper" in srb["sources"] and "valid_from" not in srb
 
 
 def test_export_refuses_to_replace_a_directory_and_writes_nothing(data, tmp_path):

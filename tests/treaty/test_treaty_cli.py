@@ -22,7 +22,7 @@ def _run(*args):
 def test_obligations_json_has_the_documented_fields(tmp_path):
     result = _run("obligations", str(ROOT / "scenarios/armenia-2022-09.yaml"), "--format", "json")
     assert result.exit_code == 0, result.output
-    out = json.loads(result.output)
+    out = json.loads(result.output)["result"]
     assert set(out) == {"event", "on", "overlay", "notes", "members", "flags", "decision", "obligations", "articles",
                         "trace"}
     assert out["notes"] == []
@@ -44,25 +44,25 @@ def test_obligations_table_prints_flags_obligations_and_trace():
 def test_obligations_with_an_overlay_and_another_date():
     result = _run("obligations", str(ROOT / "scenarios/serbia-observer-2022.yaml"), "--overlay",
                   str(ROOT / "data/treaty/overlays/serbia-member.yaml"), "--on", "2022-06-01", "-f", "json")
-    out = json.loads(result.output)
+    out = json.loads(result.output)["result"]
     assert out["overlay"] == "serbia-member" and "SRB" in out["members"]
     assert any(o["id"] == "cst-4.assist" for o in out["obligations"])
 
 
 def test_article_shows_the_version_in_force():
     result = _run("article", "cst-4", "--on", "2005-01-01", "-f", "json")
-    out = json.loads(result.output)
+    out = json.loads(result.output)["result"]
     assert [v["label"] for v in out["versions"]] == ["1992"]
     assert out["versions"][0]["clauses"][0]["source"] == "seed-petrovic-2022"
 
 
 def test_articles_lists_what_is_in_force():
-    out = json.loads(_run("articles", "--on", "2000-01-01", "-f", "json").output)
+    out = json.loads(_run("articles", "--on", "2000-01-01", "-f", "json").output)["result"]
     assert {a["id"] for a in out} == {"cst-1", "cst-2", "cst-4", "cst-6", "un-51"}
 
 
 def test_articles_json_text_is_the_clauses_text():
-    out = json.loads(_run("articles", "--on", "2022-01-01", "-f", "json").output)
+    out = json.loads(_run("articles", "--on", "2022-01-01", "-f", "json").output)["result"]
     cst4 = next(a for a in out if a["id"] == "cst-4")
     assert set(cst4) == {"id", "citation", "title", "version", "from", "to", "from_basis", "text", "kinds", "sources"}
     assert cst4["text"][0]["text"].startswith("[Paraphrase] If a Member State is subjected to aggression")
@@ -76,10 +76,10 @@ def _doc_table(heading: str) -> str:
 
 
 def test_article_and_articles_json_fields_are_documented():
-    listed = json.loads(_run("articles", "-f", "json").output)
+    listed = json.loads(_run("articles", "-f", "json").output)["result"]
     doc = _doc_table("## `csto article ID --format json`")
     keys = set()
-    for article in (json.loads(_run("article", a, "-f", "json").output) for a in {a["id"] for a in listed}):
+    for article in (json.loads(_run("article", a, "-f", "json").output)["result"] for a in {a["id"] for a in listed}):
         keys |= set(article) | {f"versions[].{k}" for v in article["versions"] for k in v}
         keys |= {f"versions[].effects[].{k}" for v in article["versions"] for e in v.get("effects", []) for k in e}
     missing = [k for k in keys if f"`{k}`" not in doc]

@@ -13,8 +13,8 @@ from rich.tree import Tree
 from ..record import CSTO, Record
 from ..record import export as exporter
 from .render import status_bar, tree_of_organs
-from .common import (DataOpt, Format, FormatOpt, UserError, console, day, emit_json, handles_errors, open_record, say,
-                     table)
+from .common import (DataOpt, Format, FormatOpt, UserError, console, day, emit_answer, handles_errors, open_record,
+                     period_row, refs, say, table)
 
 OnOpt = Annotated[str | None, typer.Option("--on", help="the date to ask about, YYYY-MM-DD (default: today)")]
 OrgOpt = Annotated[str, typer.Option("--org", help="organization id (CSTO, CIS, EAEU, SCO, BRICS, NATO, UN, ...)")]
@@ -58,7 +58,8 @@ def members(on: OnOpt = None,
     rec = open_record(data)
     rows = rec.members(when, status, org)
     if format is Format.json:
-        return emit_json([r.as_dict() for r in rows])
+        return emit_answer("members", {"on": when, "status": status, "org": org.upper()}, rec,
+                           [period_row(r) for r in rows])
     console.print(table(f"{org.upper()}: status '{status}' on {when}", ["state", "name", "status", "since", "until", "sources"],
                         [[r.state, r.name, _status_label(r), _since(r.since, r.since_attested), r.until or "",
                           cite(r.sources)]
@@ -72,9 +73,10 @@ def members(on: OnOpt = None,
 def history(state: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, e.g. UZB")],
             format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """A state's status periods and dated acts in every organization."""
-    h = open_record(data).history(state)
+    rec = open_record(data)
+    h = rec.history(state)
     if format is Format.json:
-        return emit_json({"state": h["state"], "name": h["name"],
+        return emit_answer("history", {"state": state}, rec, {"state": h["state"], "name": h["name"],
                           "periods": [{"org": p.org, "status": p.status, "level": p.level,
                                        "participation": p.participation, "from": p.start,
                                        "from_attested": p.from_attested, "to": p.end,
@@ -90,9 +92,10 @@ def history(state: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, 
 
 def timeline(org: OrgOpt = CSTO, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Every state's status periods in an organization, drawn as bars."""
-    rows = open_record(data).timeline(org)
+    rec = open_record(data)
+    rows = rec.timeline(org)
     if format is Format.json:
-        return emit_json([r.as_dict() for r in rows])
+        return emit_answer("timeline", {"org": org.upper()}, rec, [period_row(r) for r in rows])
     if not rows:
         raise UserError(f"no status periods recorded for organization {org!r}")
     console.print(status_bar(rows, date.today()))
@@ -104,7 +107,7 @@ def organs(on: Annotated[str | None, typer.Option("--on", help="only organs in e
     rec = open_record(data)
     found = rec.organs(day(on, "--on"))
     if format is Format.json:
-        return emit_json([{"id": o.id, "name": o.name, "parent": o.parent, "kind": o.kind,
+        return emit_answer("organs", {"on": day(on, "--on")}, rec, [{"id": o.id, "name": o.name, "parent": o.parent, "kind": o.kind,
                            "composition": o.composition, "function": o.function,
                            "quote": o.quote.model_dump() if o.quote else None, "decision_rule": o.decision_rule,
                            "cadence": o.cadence, "from": o.start, "from_attested": o.from_attested, "to": o.end,
@@ -119,9 +122,10 @@ def who(office: Annotated[str, typer.Argument(help="office id, e.g. secretary-ge
         on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Who held an office on a date."""
     when = _on(on)
-    held = open_record(data).holder(office, when)
+    rec = open_record(data)
+    held = rec.holder(office, when)
     if format is Format.json:
-        return emit_json([{"office": t.office, "holder": t.holder, "state": t.state, "acting": t.acting,
+        return emit_answer("who", {"office": office, "on": when}, rec, [{"office": t.office, "holder": t.holder, "state": t.state, "acting": t.acting,
                            "from": t.start, "to": t.end, "sources": _refs(t)} for t in held])
     if not held:
         say(f"No holder of {office} is recorded on {when}.")
@@ -138,9 +142,11 @@ def events(start: Annotated[str | None, typer.Option("--from", help="first day, 
     lo, hi = day(start, "--from"), day(end, "--to")
     if lo and hi and lo > hi:
         raise UserError(f"--from {lo} is after --to {hi}")
-    found = open_record(data).events(lo, hi)
+    rec = open_record(data)
+    found = rec.events(lo, hi)
     if format is Format.json:
-        return emit_json([h.as_dict() for h in found])
+        return emit_answer("events", {"from": lo, "to": hi}, rec,
+                           [{**h.as_dict(), "sources": refs(h.sources)} for h in found])
     console.print(table("events", ["date", "kind", "title", "states", "sources"],
                         [[h.date, h.kind, h.title, " ".join(h.states), cite(h.sources)] for h in found]))
 
@@ -150,7 +156,7 @@ def conflicts(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     rec = open_record(data)
     found, opinions = rec.conflicts(), rec.opinions()
     if format is Format.json:
-        return emit_json({"conflicts": [c.model_dump() for c in found],
+        return emit_answer("conflicts", {}, rec, {"conflicts": [c.model_dump() for c in found],
                           "opinions": [o.model_dump() for o in opinions]})
     for c in found:
         console.print(table(f"{c.id}: {c.question}", ["claim", "source", "passage"],
@@ -162,9 +168,10 @@ def conflicts(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
 
 def sources(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Every source the record cites."""
-    found = open_record(data).sources()
+    rec = open_record(data)
+    found = rec.sources()
     if format is Format.json:
-        return emit_json([s.model_dump() for s in found])
+        return emit_answer("sources", {}, rec, [s.model_dump() for s in found])
     console.print(table("sources", ["id", "kind", "date", "title", "author / publisher", "file / citation"],
                         [[s.id, s.kind, s.date, s.title, s.author or s.publisher, s.file or s.citation]
                          for s in found]))
@@ -178,7 +185,7 @@ def overlap(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = 
     orgs = rec.organization_ids()
     coverage = {o.id: o.coverage for o in rec.organizations() if o.coverage}
     if format is Format.json:
-        return emit_json({"on": when.isoformat(), "organizations": orgs, "coverage": coverage,
+        return emit_answer("overlap", {"on": when}, rec, {"on": when.isoformat(), "organizations": orgs, "coverage": coverage,
                           "states": [{"state": s, "name": rec.states[s].name, "statuses": cells}
                                      for s, cells in grid.items()]})
     shown = [o for o in orgs if any(o in cells for cells in grid.values())]  # hide empty columns
@@ -204,7 +211,7 @@ def check(data: DataOpt = None, format: FormatOpt = Format.table) -> None:
     rec = open_record(data)
     counts = {section: n for section, n in rec.counts().items()}
     if format is Format.json:
-        return emit_json({"valid": True, "sqlite": str(rec.path), "counts": counts})
+        return emit_answer("check", {}, rec, {"valid": True, "sqlite": str(rec.path), "counts": counts})
     console.print(table(f"record valid: {rec.path}", ["section", "items"], [[k, v] for k, v in counts.items()]))
 
 

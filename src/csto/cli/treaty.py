@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..treaty import Article, law_for, load_overlay, load_scenario, obligations as assess
-from .common import DataOpt, Format, FormatOpt, console, day, emit_json, handles_errors, open_record, say, table
+from .common import DataOpt, Format, FormatOpt, console, day, emit_answer, handles_errors, open_record, say, table
 
 OnOpt = Annotated[str | None, typer.Option("--on", help="apply the law in force on this date, YYYY-MM-DD")]
 
@@ -28,7 +28,8 @@ def obligations(
     what_if = load_overlay(overlay, record, law) if overlay else None
     answer = assess(event, record, day(on, "--on"), what_if, law)
     if format is Format.json:
-        return emit_json(answer.as_dict())
+        return emit_answer("obligations", {"scenario": scenario, "on": day(on, "--on"), "overlay": overlay}, record,
+                           answer.as_dict())
     head = f"{event.id}: {event.title or event.kind} (law as of {answer.on}"
     say((f"{head}{f', overlay {answer.overlay}' if answer.overlay else ''})", "bold"))
     say(f"members: {', '.join(answer.members) or 'none'}")
@@ -78,12 +79,13 @@ def article(
     on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None,
 ) -> None:
     """One article: every version (or the one in force on --on), its text, sources and effects."""
-    law = _law(open_record(data))
+    record = open_record(data)
+    law = _law(record)
     a = law.article(article_id)
     when = day(on, "--on")
     versions = [v for v in a.versions if when is None or v.covers(when)]
     if format is Format.json:
-        return emit_json(_article_json(a, versions))
+        return emit_answer("article", {"id": article_id, "on": when}, record, _article_json(a, versions))
     say((a.id, "bold"), f"  {a.citation}: {a.title}")
     if not a.number_verified:
         say("(article number not verified against a text held here)")
@@ -110,11 +112,12 @@ def article(
 
 def articles(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """The articles this model holds, with the version in force on --on (default: every version)."""
-    law = _law(open_record(data))
+    record = open_record(data)
+    law = _law(record)
     when = day(on, "--on")
     pairs = [(a, v) for a in law.articles.values() for v in a.versions if when is None or v.covers(when)]
     if format is Format.json:
-        return emit_json([{"id": a.id, "citation": a.citation, "title": a.title, "version": v.label,
+        return emit_answer("articles", {"on": when}, record, [{"id": a.id, "citation": a.citation, "title": a.title, "version": v.label,
                            "from": v.start, "to": v.end, "from_basis": v.from_basis,
                            "text": [c.model_dump(mode="json", exclude_none=True) for c in v.clauses],
                            "kinds": sorted({c.kind for c in v.clauses}),

@@ -14,6 +14,9 @@ from .model import SECTIONS
 from .query import Record
 
 FORMATS = ("csv", "json", "sqlite")
+#: CSV headers in the vocabulary of every answer (the SQLite file keeps ``valid_from``/``valid_to``: ``from``
+#: is an SQL keyword).
+CSV_NAMES = {"valid_from": "from", "valid_to": "to"}
 
 
 def export(record: Record, to: str, directory: str | Path) -> list[Path]:
@@ -59,7 +62,7 @@ def _csv(record: Record, out: Path) -> None:
         cols = [d[0] for d in cur.description if d[0] != "json"]
         with (out / f"{section}.csv").open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
-            writer.writerow(cols)
+            writer.writerow([CSV_NAMES.get(c, c) for c in cols])
             for row in cur:
                 writer.writerow([row[c] for c in cols])
 
