@@ -24,7 +24,8 @@ def test_simulate_json_has_the_documented_fields():
     out = json.loads(r.stdout)
     for key in ("scenario", "date", "seed", "runs", "outcomes", "most_likely", "days_to_decision",
                 "days_to_first_troops", "peak_personnel", "personnel_by_state", "cost_by_state", "blocking",
-                "most_often_blocks", "model"):
+                "most_often_blocks", "model", "outcomes_mcse", "p_no_decision", "p_refused_by_target", "outvoted",
+                "most_often_blocks_why", "min_n"):
         assert key in out
     assert out["runs"] == 2000 and set(out["outcomes"]) == {"nothing", "statement", "consultations", "mission",
                                                              "assistance", "troops"}
@@ -66,26 +67,41 @@ def test_a_malformed_scenario_exits_2_with_file_and_line(tmp_path):
     assert r.exit_code == 2 and "bad.yaml" in r.output and "Traceback" not in r.output
 
 
-def test_backtest_json_reports_every_case():
-    r = invoke("backtest", "--runs", 500, "--format", "json")
+def test_backtest_json_reports_every_case_out_of_sample():
+    r = invoke("backtest", "--particles", 1024, "--reps", 16, "--format", "json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     cases = {c["crisis"]: c for c in out["cases"]}
-    assert {"kaz-2022-january", "arm-2022-september"} <= set(cases)
+    assert {"kaz-2022-january", "arm-2022-september", "kgz-1999-batken"} <= set(cases)
     assert cases["kaz-2022-january"]["predicted"]["outcome"] == "troops"
-    assert cases["arm-2022-september"]["predicted"]["outcome"] != "troops"
-    assert "loo" in cases["kaz-2022-january"] and out["note"]
+    assert set(out["scores"]) == {"model", "most_common", "base_rate", "uniform"} and out["note"]
+
+
+def test_calibrate_writes_a_posterior_the_simulation_uses(tmp_path):
+    target = tmp_path / "posterior.json"
+    r = invoke("calibrate", "--particles", 512, "--reps", 8, "--out", target, "--format", "json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    written = json.loads(target.read_text())
+    assert out["effective_sample_size"] > 1 and len(written["particles"]) == 2000
+    assert written["prior_key"] == out["prior_key"] and "particles" not in out
+
+
+@pytest.mark.parametrize("flag, value", [("--particles", 0), ("--reps", -1), ("--seed", -3)])
+def test_backtest_bad_settings_exit_2(flag, value):
+    r = invoke("backtest", flag, value)
+    assert r.exit_code == 2 and flag.strip("-") in r.output and "Traceback" not in r.output
 
 
 @pytest.mark.parametrize("where, message", [("no/such/dir", "no such directory"),
                                             (SCENARIOS / "kazakhstan-2022-01.yaml", "expected a directory")])
 def test_backtest_with_a_bad_scenarios_directory_exits_2(where, message):
-    r = invoke("backtest", "--runs", 10, "--scenarios", where)
+    r = invoke("backtest", "--particles", 16, "--reps", 2, "--scenarios", where)
     assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output
 
 
 def test_backtest_with_two_scenarios_of_one_crisis_exits_2(tmp_path):
     for name in ("a.yaml", "b.yaml"):
         (tmp_path / name).write_text((SCENARIOS / "kazakhstan-2022-01.yaml").read_text())
-    r = invoke("backtest", "--runs", 10, "--scenarios", tmp_path)
+    r = invoke("backtest", "--particles", 16, "--reps", 2, "--scenarios", tmp_path)
     assert r.exit_code == 2 and "a.yaml" in r.output and "b.yaml" in r.output

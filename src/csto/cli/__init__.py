@@ -24,8 +24,10 @@ from . import treaty as _treaty
 LAZY = {
     "simulate": ("csto.cli.sim", "Monte Carlo of one crisis: outcome probabilities, timings, personnel and cost "
                                  "by state, who blocks."),
-    "backtest": ("csto.cli.sim", "Simulate every historical crisis in the record and compare with what actually "
-                                 "happened."),
+    "backtest": ("csto.cli.sim", "Every historical crisis predicted leave-one-case-out and scored (Brier, log, "
+                                 "CRPS) beside baselines."),
+    "calibrate": ("csto.cli.sim", "Calibrate the crisis model on every crisis in the record and write the "
+                                  "posterior it simulates from."),
     "sweep": ("csto.cli.sweep", "Run scenarios over a parameter grid: one row per scenario and grid point."),
 }
 

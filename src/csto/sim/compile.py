@@ -285,6 +285,9 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
     if target < 0:
         notes.append(f"{sit.target} is not a member on {day}: it does not vote")
     target_frozen = target >= 0 and participation.get(sit.target, "full") != "full"
+    if target_frozen:
+        notes.append(f"{sit.target}: participation {participation[sit.target]} on {day}: the target does not vote, "
+                     "and its own freeze puts the duty owed to it in doubt")
 
     basis = decisions.treaty_basis(sit, p, frozenset({"participation-frozen"} if target_frozen else ()))
     fx = decisions.factors(sit, states, p, basis)

@@ -98,17 +98,17 @@ def sample_block(model: CrisisModel, stream: np.random.SeedSequence, size: int =
 
 
 def _draw(model: CrisisModel, streams: list[np.random.SeedSequence]) -> tuple[dict, list[np.random.Generator]]:
-    """Every random number of ``len(streams)`` blocks but the shares, each block from its own stream.
+    """The first draws of ``len(streams)`` blocks, each block from its own stream: ``k``, ``U_request``,
+    ``U_statement``. :func:`_draw_decision` and :func:`_draw_transport` continue each block's stream.
 
     The draw order within a block is part of the contract (see csto.sim.model): change it and every
     seed changes. The draws of several blocks land in one array so the arithmetic runs once over all.
-    Returns the draws and each block's generator, left where the shares come next (:func:`_shares`).
+    Returns the draws and each block's generator, left where the next draws come.
     """
-    m, B, n = model, BLOCK, model.n
+    m, B = model, BLOCK
     N = len(streams) * B
-    d = {k: np.empty(N) for k in ("u_request", "u_statement", "n_time", "u_refuse", "mobilise", "operation")}
+    d = {k: np.empty(N) for k in ("u_request", "u_statement")}
     d["k"] = np.empty(N, np.int64)
-    d["eps"], d["u_aside"] = np.empty((N, n)), np.empty((N, n))
     K = len(m.particles)
     rngs = []
     for j, stream in enumerate(streams):
@@ -116,14 +116,42 @@ def _draw(model: CrisisModel, streams: list[np.random.SeedSequence]) -> tuple[di
         d["k"][sl] = rng.integers(0, K, B)
         rng.random(out=d["u_request"][sl])
         rng.random(out=d["u_statement"][sl])
+        rngs.append(rng)
+    return d, rngs
+
+
+def _wanted(mask: np.ndarray) -> list[int]:
+    """The blocks in which ``mask`` (one value per replication) holds for some replication."""
+    return np.flatnonzero(mask.reshape(-1, BLOCK).any(axis=1)).tolist()
+
+
+def _draw_decision(model: CrisisModel, rngs: list[np.random.Generator], blocks: list[int], d: dict) -> None:
+    """``N_time``, ``eps``, ``U_aside``, ``U_refuse`` of the ``blocks`` named (0 elsewhere).
+
+    A block where nobody asks for help uses none of its later draws: they are left undrawn, which
+    changes no number (each block has its own stream, and nothing after them in it is used either).
+    """
+    B, n, N = BLOCK, model.n, len(rngs) * BLOCK
+    for name in ("n_time", "u_refuse"):
+        d[name] = np.zeros(N)
+    d["eps"], d["u_aside"] = np.zeros((N, n)), np.zeros((N, n))
+    for j in blocks:
+        rng, sl = rngs[j], slice(j * B, (j + 1) * B)
         rng.standard_normal(out=d["n_time"][sl])
         rng.standard_normal(out=d["eps"][sl])
         rng.random(out=d["u_aside"][sl])
         rng.random(out=d["u_refuse"][sl])
+
+
+def _draw_transport(model: CrisisModel, rngs: list[np.random.Generator], blocks: list[int], d: dict) -> None:
+    """``M`` and ``O`` of the ``blocks`` named (1 elsewhere): only blocks where troops are sent use them,
+    and nothing after them but the shares (drawn, again, only where troops are sent)."""
+    m, B, N = model, BLOCK, len(rngs) * BLOCK
+    d["mobilise"], d["operation"] = np.ones(N), np.ones(N)
+    for j in blocks:
+        rng, sl = rngs[j], slice(j * B, (j + 1) * B)
         d["mobilise"][sl] = rng.lognormal(np.log(m.mobilise_median), m.mobilise_sigma, B)
         d["operation"][sl] = rng.lognormal(np.log(m.operation_median), m.operation_sigma, B)
-        rngs.append(rng)
-    return d, rngs
 
 
 def _shares(model: CrisisModel, rngs: list[np.random.Generator], troops: np.ndarray) -> np.ndarray:
@@ -174,13 +202,14 @@ def _decide(m: CrisisModel, th: np.ndarray, d: dict) -> dict:
     taking = part.sum(axis=1)
     ranked = -np.sort(-np.where(part, accept, -1), axis=1)  # largest first; non-participants last
     need = np.maximum(np.ceil(m.threshold * taking - 1e-9).astype(np.int64), 1)
-    level = np.take_along_axis(ranked, (need - 1)[:, None], axis=1)[:, 0]
+    level = (np.take_along_axis(ranked, (need - 1)[:, None], axis=1)[:, 0] if n
+             else np.zeros(N, np.int64))
     level = np.where(taking > 0, level, m.floor)
     np.maximum(level, m.floor, out=level)
     if not voter.any():  # nobody can consent: an empty set of voters is not consensus
         level[:] = 0
     blocker = np.full(N, -1, np.int64)
-    if m.threshold >= 1:
+    if m.threshold >= 1 and n:
         blocking = part & (accept < m.ceiling)
         zb = np.where(blocking, z, np.inf)
         lowest = np.argmin(zb, axis=1)  # argmin keeps the first of equal stances
@@ -210,6 +239,7 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
         requested = np.ones(N, bool)
     else:
         requested = d["u_request"] < _sigmoid(th[:, REQ] @ m.request_features)
+    _draw_decision(m, rngs, _wanted(requested), d)
     r = _decide(m, th, d)
     level, blocker = r["level"], r["blocker"]
 
@@ -230,11 +260,12 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     troops = level == TROOPS
     contributes &= troops[:, None]
     decision = r["days"]
+    _draw_transport(m, rngs, _wanted(troops & requested), d)
 
     # transport, operation, withdrawal; costs: each contributor pays its own, or the whole is split by
     # budget shares (skipped where nobody deploys: the results would be empty)
     if contributes.any():
-        share = _shares(m, rngs, troops)
+        share = _shares(m, rngs, troops & requested)
         sent = np.where(contributes, np.maximum(1.0, np.rint(share * m.contingent)), 0.0)
         flights = np.ceil(sent / m.pax_per_flight)
         transit = m.distance_km / (m.air_speed_kmh * 24.0)
