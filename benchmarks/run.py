@@ -54,8 +54,8 @@ from csto.sim import montecarlo  # noqa: E402
 
 FULL = {"numpy_runs": 100_000, "simpy_runs": 10_000, "mesa_runs": 5_000, "repeats": 3,
         "agree_numpy_runs": 200_000, "agree_simpy_runs": 20_000, "agree_mesa_runs": 10_000, "alpha": 0.001,
-        "memory_runs": 10_000_000, "sweep_runs": 100_000, "sweep_grid": {"p_request": [0.5, 1.0],
-                                                                         "stance_sd": [0.5, 1.0]}}
+        "memory_runs": 10_000_000, "sweep_runs": 100_000, "sweep_grid": {"threshold": [0.67, 1.0],
+                                                                         "horizon_days": [7.0, 30.0]}}
 QUICK = {**FULL, "numpy_runs": 20_000, "simpy_runs": 1_000, "mesa_runs": 500, "repeats": 1,
          "agree_numpy_runs": 20_000, "agree_simpy_runs": 2_000, "agree_mesa_runs": 1_000,
          "memory_runs": 200_000, "sweep_runs": 5_000}
@@ -267,6 +267,10 @@ def main(argv: list[str] | None = None) -> dict:
         "targets": {
             "ratio_vs_simpy_at_least_100": head["ratio_vs_simpy"] >= 100,
             "ratio_vs_mesa_at_least_100": head["ratio_vs_mesa"] >= 100,
+            "ratio_at_least_100_on_every_input": all(
+                s["ratio_vs_simpy"] >= 100 and s["ratio_vs_mesa"] >= 100 for s in speed.values()),
+            "inputs_short_of_100x": sorted(k for k, s in speed.items()
+                                           if s["ratio_vs_simpy"] < 100 or s["ratio_vs_mesa"] < 100),
             "reps_per_second_at_least_250000_one_core": head["numpy_simulate"] >= 250_000,
             "peak_memory_under_1gb_at_10m": memory["peak_rss_mb"] < 1024 and memory["runs"] >= 10_000_000,
         },
