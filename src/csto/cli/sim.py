@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from pathlib import Path
 from typing import Annotated
 
@@ -55,10 +57,12 @@ def _simulate_table(payload: dict) -> None:
     for s in m["states"]:
         per, cost = payload["personnel_by_state"][s], payload["cost_by_state"][s]
         rows.append([s, _p(per["p_contributes"]), "–" if per["mean_when_deployed"] is None else per["mean_when_deployed"],
-                     f"{cost['mean']:,.0f} ± {cost['mean_mcse']:,.0f}", _p(payload["blocking"][s]),
-                     _p(payload["outvoted"][s]), m["stances"][s]["stance"]])
-    console.print(table("By state", ["state", "P(sends troops)", "personnel when deployed",
-                                     "mean cost (USD, illustrative)", "P(blocks)", "P(outvoted)", "stance"], rows))
+                     f"{cost['mean'] / 1000:,.0f}k ± {cost['mean_mcse'] / 1000:,.0f}k", _p(payload["blocking"][s]),
+                     _p(payload["outvoted"][s]), m["stance_mean"][s]])
+    console.print(table("By state (cost: mean, illustrative US dollars)",
+                        ["state", "P(sends)", "persons", "cost", "P(blocks)", "P(outvoted)", "stance"], rows))
+    say(("P(sends): sends troops; persons: mean sent when troops go (– under "
+         f"{MIN_N} deployments); stance: mean latent stance over the parameter sets (docs/simulation.md)", "dim"))
     top = payload["most_often_blocks"]
     say(f"Most often blocks: {top}" if top else "Most often blocks: nobody named", f" ({payload['most_often_blocks_why']})")
     for st, how in m["absent"].items():
@@ -85,7 +89,10 @@ def simulation_payload(model, summary: dict, seed: int, overlay: str | None) -> 
                   "deploy_concentration": None if math.isinf(model.deploy_concentration)
                   else model.deploy_concentration,
                   "treaty_basis": info.get("treaty_basis"), "situation": info.get("situation"),
-                  "stances": info.get("stances"), "notes": md["notes"]},
+                  "stances": info.get("stances"),
+                  # each state's stance mean averaged over the parameter sets it is drawn from
+                  "stance_mean": dict(zip(md["states"], np.round(model.stance_means().mean(axis=0), 2).tolist())),
+                  "notes": md["notes"]},
     }
 
 
