@@ -50,18 +50,18 @@ BAD = {
     "articles": ["articles", "--on", "1992-02-30"],
     "simulate": ["simulate", SCENARIO, "--data", "/nonexistent"],
     "backtest": ["backtest", "--data", "/nonexistent"],
-    "calibrate": ["calibrate", "--data", "/nonexistent"],
     "sweep": ["sweep", SCENARIO, "--data", "/nonexistent"],
 }
 
 
-def test_every_command_has_a_bad_input_in_the_shape_test():
-    assert sorted(BAD) == command_names()
+def bad(name: str) -> list:
+    """The bad input for ``name``; a command not listed in BAD gets a data folder that does not exist."""
+    return BAD.get(name, [name, "--data", "/nonexistent"])
 
 
-@pytest.mark.parametrize("name", sorted(BAD))
+@pytest.mark.parametrize("name", command_names())
 def test_an_error_under_format_json_has_one_shape_for_every_command(name):
-    result = run(*BAD[name], "--format", "json")
+    result = run(*bad(name), "--format", "json")
     assert result.exit_code == 2, (result.stdout, result.stderr)
     answer = json.loads(result.stdout)
     assert answer["ok"] is False and set(answer) == {"ok", "error"}
@@ -70,9 +70,9 @@ def test_an_error_under_format_json_has_one_shape_for_every_command(name):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("name", sorted(BAD))
+@pytest.mark.parametrize("name", command_names())
 def test_an_error_for_people_is_one_plain_line_on_stderr(name):
-    result = run(*BAD[name])
+    result = run(*bad(name))
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
 

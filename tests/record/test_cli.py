@@ -109,8 +109,8 @@ def test_export_writes_each_format(fmt, files, data, tmp_path):
 def test_export_csv_keeps_sources_and_periods(data, tmp_path):
     import csv
 
-    run("export", "--to", "csv", tmp_path, *data)
-    rows = list(csv.DictReader((tmp_path / "memberships.csv").open()))
+    run("export", "--to", "csv", tmp_path / "out", *data)
+    rows = list(csv.DictReader((tmp_path / "out" / "memberships.csv").open()))
     srb = [r for r in rows if r["state"] == "SRB" and r["org"] == "CSTO"][0]
     assert srb["from"] == "2013" and "src-paper" in srb["sources"] and "valid_from" not in srb
 

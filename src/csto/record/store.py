@@ -3,12 +3,14 @@
 One table per section, one column per field, plus:
 - ``valid_from``/``valid_to`` as written and ``from_day``/``to_day`` resolved to days
   (the earliest and latest day the text can mean), so "as of" is plain SQL;
-- ``yaml_file``/``yaml_line``: where the fact is written in ``data/``;
+- ``yaml_file``/``yaml_line``: where the fact is written, relative to the data folder;
 - ``fact_sources``: one row per (fact, source) with the passage, for joins;
 - ``meta``: the content hash of the YAML the file was built from.
 
-The file is named by that hash and written atomically (temporary file, then
-rename), so a stale or half-written build is never read.
+The cached file is named by that hash and the data folder's path (two checkouts never share
+one), written atomically (temporary file, then rename), and checked on every open against
+the SHA-256 of its bytes kept beside it (``.sha256``): a stale, half-written, damaged or
+hand-edited build is rebuilt, never read.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def _cell(value):
     return json.dumps(value, ensure_ascii=False)
 
 
-def _row(loc, section: str) -> list:
+def _row(loc, section: str, base: Path | None) -> list:
     item = loc.item
     dumped = item.model_dump(mode="json")
     row = []
@@ -71,11 +73,22 @@ def _row(loc, section: str) -> list:
             row += [item.end, dates.last_day(item.end).isoformat() if item.end else None]
         else:
             row.append(_cell(dumped[name]))
-    return row + [loc.file, loc.line, json.dumps(item.model_dump(mode="json", by_alias=True), ensure_ascii=False)]
+    return row + [_relative(loc.file, base), loc.line, json.dumps(item.model_dump(mode="json", by_alias=True), ensure_ascii=False)]
 
 
-def write(loaded: Loaded, target: Path, digest: str) -> Path:
-    """Write ``loaded`` to ``target`` atomically."""
+def _relative(file: str, base: Path | None) -> str:
+    """``file`` relative to the data folder, with forward slashes (the same in every checkout)."""
+    if base is None:
+        return Path(file).name
+    try:
+        return Path(os.path.relpath(file, base)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return Path(file).name
+
+
+def write(loaded: Loaded, target: Path, digest: str, base: Path | None = None) -> Path:
+    """Write ``loaded`` to ``target`` atomically; provenance paths are relative to ``base`` (the data folder)."""
+    base = base if base is not None else (loaded.files[0].parent if loaded.files else None)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".sqlite.tmp")
     os.close(fd)
@@ -91,7 +104,7 @@ def write(loaded: Loaded, target: Path, digest: str) -> Path:
                 marks = ", ".join("?" for _ in cols)
                 for rowid, loc in enumerate(locs, start=1):
                     con.execute(f'INSERT INTO "{section}" (rowid, {", ".join(f"[{c}]" for c in cols)}) '
-                                f"VALUES (?, {marks})", [rowid, *_row(loc, section)])
+                                f"VALUES (?, {marks})", [rowid, *_row(loc, section, base)])
                     for ref in getattr(loc.item, "sources", None) or []:
                         con.execute("INSERT INTO fact_sources VALUES (?, ?, ?, ?)", (section, rowid, ref.id, ref.passage))
                 if issubclass(SECTIONS[section], Period):
@@ -104,12 +117,39 @@ def write(loaded: Loaded, target: Path, digest: str) -> Path:
     return target
 
 
+def cache_key(digest: str, data_dir: Path) -> str:
+    """The cache file's name: the YAML's hash and the data folder's path (checkouts never share a file)."""
+    return hashlib.sha256(f"{digest}\0{Path(data_dir).resolve()}".encode()).hexdigest()[:16]
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("CSTO_CACHE") or Path.home() / ".cache" / "csto")
 
 
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _seal(path: Path) -> None:
+    """Keep the SHA-256 of ``path``'s bytes beside it (written atomically), for :func:`_built_from`."""
+    seal = path.with_name(path.name + ".sha256")
+    tmp = seal.with_name(seal.name + f".{os.getpid()}.tmp")
+    tmp.write_text(file_digest(path) + "\n", encoding="ascii")
+    os.replace(tmp, seal)
+
+
 def _built_from(path: Path, digest: str) -> bool:
-    """True when ``path`` is a readable compiled record of exactly this YAML."""
+    """True when ``path`` is an intact compiled record of exactly this YAML.
+
+    Intact: its bytes hash to the seal written beside it when it was built, so damaged pages or a
+    hand edit (which leave the meta row as it was) are caught, not only a build from other YAML.
+    """
+    try:
+        sealed = path.with_name(path.name + ".sha256").read_text(encoding="ascii").strip()
+        if sealed != file_digest(path):
+            return False
+    except (OSError, UnicodeDecodeError):
+        return False
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -129,12 +169,15 @@ def compile_record(data_dir: Path, target: Path | None = None) -> Path:
     """
     data_dir = folder(data_dir)
     digest = content_hash(data_dir)
-    path = Path(target) if target else cache_dir() / f"record-{digest[:16]}.sqlite"
+    path = Path(target) if target else cache_dir() / f"record-{cache_key(digest, data_dir)}.sqlite"
     if target is None and path.exists() and _built_from(path, digest):
         return path
     loaded = load(data_dir)
     try:
-        return write(loaded, path, digest)
+        write(loaded, path, digest, data_dir)
+        if target is None:
+            _seal(path)
+        return path
     except OSError as exc:
         raise RecordError(path.parent, None, "CSTO_CACHE",
                           f"cannot write the compiled record there: {exc.strerror or exc}") from None
