@@ -546,11 +546,6 @@ def test_an_impossible_model_is_refused_at_construction_by_name(change, field, t
         toy(**change)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "CrisisModel.__post_init__ reshapes `factors` with np.reshape(..., (n, len(FACTORS))) before checking its "
-    "shape: an array of the wrong shape raises numpy's bare ValueError ('cannot reshape array'), not a "
-    "ModelError naming `factors`; and a transposed (F, n) array with the same number of cells is silently "
-    "accepted with its numbers scrambled across states and factors"))
 @pytest.mark.parametrize("shape", ["too-few-cells", "transposed"])
 def test_factors_of_the_wrong_shape_are_refused_by_name(shape, toy):
     good = np.array(toy().factors)

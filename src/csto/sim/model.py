@@ -188,6 +188,9 @@ class CrisisModel:
         for name in ("contingent", "distance_km", "budget_share", "request_features"):
             object.__setattr__(self, name, _array(getattr(self, name), np.float64))
         object.__setattr__(self, "voting", _array(self.voting, bool))
+        if np.shape(self.factors) != (n, len(FACTORS)) and not (n == 0 and np.size(self.factors) == 0):
+            raise ModelError(f"factors: expected one row of {len(FACTORS)} factors per state ({n}, {len(FACTORS)}), "
+                             f"got shape {np.shape(self.factors)}")
         object.__setattr__(self, "factors", _array(np.reshape(self.factors, (n, len(FACTORS))), np.float64))
         object.__setattr__(self, "particles", _array(np.atleast_2d(self.particles), np.float64))
         for name in ("voting", "contingent", "distance_km", "budget_share"):
