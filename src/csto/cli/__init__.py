@@ -29,6 +29,7 @@ LAZY = {
     "calibrate": ("csto.cli.sim", "Calibrate the crisis model on every crisis in the record and write the "
                                   "posterior it simulates from."),
     "sweep": ("csto.cli.sweep", "Run scenarios over a parameter grid: one row per scenario and grid point."),
+    "sensitivity": ("csto.cli.sensitivity", "Sobol' indices: which inputs move a crisis's outcome most (SALib)."),
 }
 
 
