@@ -19,7 +19,6 @@ from . import common
 from . import record as _record
 from . import treaty as _treaty
 
-
 #: Commands whose module is imported only when they run: name -> (module, one-line help for ``csto --help``).
 LAZY = {
     "simulate": ("csto.cli.sim", "Monte Carlo of one crisis: outcome probabilities, timings, personnel and cost "

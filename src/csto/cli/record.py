@@ -12,9 +12,22 @@ from rich.tree import Tree
 
 from ..record import CSTO, Record
 from ..record import export as exporter
+from .common import (
+    DataOpt,
+    Format,
+    FormatOpt,
+    UserError,
+    console,
+    day,
+    emit_answer,
+    handles_errors,
+    open_record,
+    period_row,
+    refs,
+    say,
+    table,
+)
 from .render import status_bar, tree_of_organs
-from .common import (DataOpt, Format, FormatOpt, UserError, console, day, emit_answer, handles_errors, open_record,
-                     period_row, refs, say, table)
 
 OnOpt = Annotated[str | None, typer.Option("--on", help="the date to ask about, YYYY-MM-DD (default: today)")]
 OrgOpt = Annotated[str, typer.Option("--org", help="organization id (CSTO, CIS, EAEU, SCO, BRICS, NATO, UN, ...)")]

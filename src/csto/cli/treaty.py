@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..treaty import Article, law_for, load_overlay, load_scenario, obligations as assess
+from ..treaty import Article, law_for, load_overlay, load_scenario
+from ..treaty import obligations as assess
 from .common import DataOpt, Format, FormatOpt, console, day, emit_answer, handles_errors, open_record, say, table
 
 OnOpt = Annotated[str | None, typer.Option("--on", help="apply the law in force on this date, YYYY-MM-DD")]

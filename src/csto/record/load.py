@@ -15,9 +15,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..errors import from_validation
 from . import dates
 from .model import SECTIONS, Base, Period
-from ..errors import from_validation
 from .yamlio import LineDict, RecordError, RecordErrors, folder, read
 
 

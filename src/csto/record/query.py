@@ -108,7 +108,7 @@ class Record:
         self.db.row_factory = sqlite3.Row
 
     @classmethod
-    def open(cls, data_dir: str | Path | None = None) -> "Record":
+    def open(cls, data_dir: str | Path | None = None) -> Record:
         """Validate and compile ``data_dir`` (default: :func:`default_data_dir`) if needed, then open it."""
         data_dir = Path(data_dir) if data_dir else default_data_dir()
         return cls(compile_record(data_dir), data_dir)

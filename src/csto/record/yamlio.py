@@ -17,8 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import (FieldProblem, RecordError, RecordErrors, field_path, from_yaml, line_at, plain_problem,
-                      unreadable)
+from ..errors import FieldProblem, RecordError, RecordErrors, field_path, from_yaml, line_at, plain_problem, unreadable
 
 __all__ = ["FieldProblem", "LineDict", "MAX_BYTES", "MAX_DEPTH", "RecordError", "RecordErrors", "field_path",
            "line_at", "folder", "plain_problem", "read", "read_bytes", "read_text"]

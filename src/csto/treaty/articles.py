@@ -16,10 +16,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..record import Record, dates
+from ..record import Record, UnknownError, dates
 from ..record.model import Base, DateText, Ident
 from ..record.query import default_data_dir
-from ..record import UnknownError
 from ..record.yamlio import LineDict, RecordError, RecordErrors, field_path, read
 from .validate import FieldProblem, validate
 

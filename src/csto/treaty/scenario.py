@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -206,7 +205,7 @@ def load_scenario(path: str | Path, record: Record | None = None, law: Law | Non
         event = validate(Event, body, path)
     except RecordErrors as exc:  # report the names the law and the record do not hold too, not only the first kind
         named = {e.field for e in exc.errors}
-        raise RecordErrors([*exc.errors, *(e for e in _unknown_names(raw, record, law, path) if e.field not in named)])
+        raise RecordErrors([*exc.errors, *(e for e in _unknown_names(raw, record, law, path) if e.field not in named)]) from None
     errors = []
     if event.kind not in law.kinds:
         errors.append(RecordError(path, raw.line_of("kind"), "kind",
