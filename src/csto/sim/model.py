@@ -59,10 +59,13 @@ All times are in days from the request for help. ``U`` is Uniform(0, 1), ``N`` s
    ``cost_mission``, assistance ``cost_assistance``, split by ``budget_share`` (0 for the target: it never
    pays for help sent to itself).
 
-Draw order (per block of replications, one ``numpy.random.Generator``, always in full): ``k (B,)``
-(``Generator.integers``), ``U_request (B,)``, ``U_statement (B,)``, ``N_time (B,)``, ``eps (B, n)``,
-``U_aside (B, n)``, ``U_refuse (B,)``, ``M (B,)``, ``O (B,)``, then the shares ``s (B, n)`` only in blocks
-where a replication sends troops and the share is not fixed.
+Draw order (per block of replications, one ``numpy.random.Generator``, each draw for the whole block):
+``k (B,)`` (``Generator.integers``), ``U_request (B,)``, ``U_statement (B,)``; then, only in a block where
+some replication asks for help, ``N_time (B,)``, ``eps (B, n)``, ``U_aside (B, n)``, ``U_refuse (B,)``;
+then, only in a block where some replication sends troops, ``M (B,)``, ``O (B,)`` and, unless the share is
+fixed, ``U_share (B, n)``, each share being ``s_i = F^-1(U_share_i)`` with ``F^-1`` the Beta quantile
+function tabulated on 16,385 points and interpolated linearly. Draws a block would not use are left
+undrawn: each block has its own stream, so no number changes.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ Memory: :func:`run` keeps only running counts, per-state sums and histograms
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, fields
 from typing import Callable, Iterator
@@ -163,10 +164,27 @@ def _shares(model: CrisisModel, rngs: list[np.random.Generator], troops: np.ndar
     beta, B = model.share_beta, BLOCK
     shares = np.full((len(rngs) * B, model.n), model.deploy_fraction)
     if beta is not None:
+        table = _beta_quantiles(*beta)
         for j, rng in enumerate(rngs):
             if troops[j * B:(j + 1) * B].any():
-                shares[j * B:(j + 1) * B] = rng.beta(beta[0], beta[1], (B, model.n))
+                u = rng.random((B, model.n))
+                shares[j * B:(j + 1) * B] = np.interp(u, _GRID, table)
     return shares
+
+
+#: Inverse-transform sampling of the Beta shares: a uniform draw read through the Beta quantile function,
+#: tabulated on this grid (about five times faster than Generator.beta; the linear interpolation between
+#: 16,385 quantiles departs from the exact law by far less than the Monte Carlo error of any run).
+_GRID = np.linspace(0.0, 1.0, 16_385)
+
+
+@functools.lru_cache(maxsize=32)
+def _beta_quantiles(a: float, b: float) -> np.ndarray:
+    from scipy.special import betaincinv
+
+    table = betaincinv(a, b, _GRID)
+    table.setflags(write=False)
+    return table
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
