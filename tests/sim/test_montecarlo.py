@@ -347,8 +347,8 @@ def test_skipping_the_shares_of_blocks_without_troops_changes_no_number(toy, mon
     lazy = simulate(model, 40 * BLOCK, seed=5)
     per_block = (lazy.outcome == TROOPS).reshape(40, BLOCK).any(axis=1)
     assert per_block.any() and not per_block.all()  # some blocks draw shares, some skip them
-    monkeypatch.setattr(montecarlo, "_shares", lambda m, rngs, troops, eager=montecarlo._shares:
-                        eager(m, rngs, np.ones_like(troops)))
+    monkeypatch.setattr(montecarlo, "_shares", lambda m, rngs, troops, go, eager=montecarlo._shares:
+                        eager(m, rngs, np.ones_like(troops), go))
     assert same(lazy, simulate(model, 40 * BLOCK, seed=5))
 
 

@@ -127,15 +127,15 @@ def _wanted(mask: np.ndarray) -> list[int]:
 
 
 def _draw_decision(model: CrisisModel, rngs: list[np.random.Generator], blocks: list[int], d: dict) -> None:
-    """``N_time``, ``eps``, ``U_aside``, ``U_refuse`` of the ``blocks`` named (0 elsewhere).
+    """``N_time``, ``eps``, ``U_aside``, ``U_refuse`` of the ``blocks`` named (unset elsewhere).
 
     A block where nobody asks for help uses none of its later draws: they are left undrawn, which
     changes no number (each block has its own stream, and nothing after them in it is used either).
     """
     B, n, N = BLOCK, model.n, len(rngs) * BLOCK
-    for name in ("n_time", "u_refuse"):
-        d[name] = np.zeros(N)
-    d["eps"], d["u_aside"] = np.zeros((N, n)), np.zeros((N, n))
+    for name in ("n_time", "u_refuse"):  # left unset where unused: only requesting replications read them
+        d[name] = np.empty(N)
+    d["eps"], d["u_aside"] = np.empty((N, n)), np.empty((N, n))
     for j in blocks:
         rng, sl = rngs[j], slice(j * B, (j + 1) * B)
         rng.standard_normal(out=d["n_time"][sl])
@@ -155,36 +155,43 @@ def _draw_transport(model: CrisisModel, rngs: list[np.random.Generator], blocks:
         d["operation"][sl] = rng.lognormal(np.log(m.operation_median), m.operation_sigma, B)
 
 
-def _shares(model: CrisisModel, rngs: list[np.random.Generator], troops: np.ndarray) -> np.ndarray:
-    """The share of its contingent each state would send, ``(N, n)``: the last draws of each block.
+def _shares(model: CrisisModel, rngs: list[np.random.Generator], troops: np.ndarray, go: np.ndarray) -> np.ndarray:
+    """The share of its contingent each state sends, ``(len(go), n)``, for the replications ``go``.
 
-    Being last, they can be skipped in a block where no replication sends troops (they would go unused)
-    without changing a single number; so can they all when the share is fixed.
+    The uniforms behind them are the last draws of each block, drawn for the whole block, and only in a
+    block where some replication sends troops (elsewhere they would go unused, so skipping them changes no
+    number); a fixed share draws nothing. Only the rows ``go`` are read through the quantile function.
     """
     beta, B = model.share_beta, BLOCK
-    shares = np.full((len(rngs) * B, model.n), model.deploy_fraction)
-    if beta is not None:
-        table = _beta_quantiles(*beta)
-        for j, rng in enumerate(rngs):
-            if troops[j * B:(j + 1) * B].any():
-                u = rng.random((B, model.n))
-                shares[j * B:(j + 1) * B] = np.interp(u, _GRID, table)
-    return shares
+    if beta is None:
+        return np.full((len(go), model.n), model.deploy_fraction)
+    u = np.zeros((len(rngs) * B, model.n))
+    for j, rng in enumerate(rngs):
+        if troops[j * B:(j + 1) * B].any():
+            rng.random(out=u[j * B:(j + 1) * B])
+    return _beta_quantile(u[go], *beta)
 
 
 #: Inverse-transform sampling of the Beta shares: a uniform draw read through the Beta quantile function,
-#: tabulated on this grid (about five times faster than Generator.beta; the linear interpolation between
-#: 16,385 quantiles departs from the exact law by far less than the Monte Carlo error of any run).
-_GRID = np.linspace(0.0, 1.0, 16_385)
+#: tabulated on this many equal steps and interpolated linearly (much faster than Generator.beta; the
+#: interpolation departs from the exact law by far less than the Monte Carlo error of any run).
+_STEPS = 16_384
 
 
 @functools.lru_cache(maxsize=32)
-def _beta_quantiles(a: float, b: float) -> np.ndarray:
+def _beta_table(a: float, b: float) -> np.ndarray:
     from scipy.special import betaincinv
 
-    table = betaincinv(a, b, _GRID)
+    table = betaincinv(a, b, np.linspace(0.0, 1.0, _STEPS + 1))
     table.setflags(write=False)
     return table
+
+
+def _beta_quantile(u: np.ndarray, a: float, b: float) -> np.ndarray:
+    table = _beta_table(a, b)
+    pos = u * _STEPS
+    i = np.minimum(pos.astype(np.int64), _STEPS - 1)
+    return table[i] + (pos - i) * (table[i + 1] - table[i])
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -256,78 +263,77 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     m, n = model, model.n
     d, rngs = _draw(model, streams)
     N = len(d["u_request"])
-    th = m.particles[d["k"] if particle_index is None else particle_index]
+    k = d["k"] if particle_index is None else particle_index
     if m.requested:
         requested = np.ones(N, bool)
-    else:
-        requested = d["u_request"] < _sigmoid(th[:, REQ] @ m.request_features)
+    else:  # the chance of a request under each parameter set, then each replication's set
+        requested = d["u_request"] < _sigmoid(m.particles[:, REQ] @ m.request_features)[k]
     _draw_decision(m, rngs, _wanted(requested), d)
-    r = _decide(m, th, d)
+    # steps 2-6 run only on the replications with a request (the others stop at step 1)
+    rows = np.flatnonzero(requested)
+    ths = m.particles[k[rows]]
+    ds = {k: d[k][rows] for k in ("n_time", "eps", "u_aside", "u_refuse")}
+    r = _decide(m, ths, ds)
     level, blocker = r["level"], r["blocker"]
 
     # force generation: the willing voters taking part, with a contingent to send
     troops = level == TROOPS
-    contributes = r["part"] & (r["accept"] == TROOPS) & (m.contingent > 0)[None, :] & troops[:, None]
-    level[troops & ~contributes.any(axis=1)] = ASSISTANCE  # nobody willing to send troops
-    troops = level == TROOPS
-    contributes &= troops[:, None]
+    willing = r["part"] & (r["accept"] == TROOPS) & (m.contingent > 0)[None, :]
+    level[troops & ~(willing & troops[:, None]).any(axis=1)] = ASSISTANCE  # nobody willing to send troops
 
     # the target's answer: an offer short of what it asked may be refused
     asked = m.asked if m.asked >= 0 else m.ceiling
     refusable = (level > MISSION) & (level < asked) & (level > m.floor) & ~r["undecided"]
-    p_refuse = _sigmoid(th[:, COL["refuse.intercept"]] + th[:, COL["refuse.gap"]] * (asked - level))
-    refused = refusable & (d["u_refuse"] < p_refuse)
+    p_refuse = _sigmoid(ths[:, COL["refuse.intercept"]] + ths[:, COL["refuse.gap"]] * (asked - level))
+    refused = refusable & (ds["u_refuse"] < p_refuse)
     level[refused] = max(m.floor, MISSION)
     blocker[refused] = -1
     troops = level == TROOPS
-    contributes &= troops[:, None]
-    decision = r["days"]
-    _draw_transport(m, rngs, _wanted(troops & requested), d)
+    sending = np.zeros(N, bool)
+    sending[rows[troops]] = True
+    _draw_transport(m, rngs, _wanted(sending), d)
 
-    # transport, operation, withdrawal; costs: each contributor pays its own, or the whole is split by
-    # budget shares (skipped where nobody deploys: the results would be empty)
-    if contributes.any():
-        share = _shares(m, rngs, troops & requested)
+    # transport, operation, withdrawal and costs, only where troops go: each contributor pays its own,
+    # or the whole is split by budget shares
+    nan = np.full(N, np.nan)
+    first, withdrawn = nan.copy(), nan.copy()
+    personnel = np.zeros((N, n), np.int64)
+    cost = np.zeros((N, n))
+    go = rows[troops]
+    if len(go):
+        contributes = willing[troops]
+        share = _shares(m, rngs, sending, go)
         sent = np.where(contributes, np.maximum(1.0, np.rint(share * m.contingent)), 0.0)
         flights = np.ceil(sent / m.pax_per_flight)
         transit = m.distance_km / (m.air_speed_kmh * 24.0)
         buildup = (flights @ np.ones(n)) / m.flights_per_day  # a matrix product sums a short axis fastest
-        nearest = np.full(N, np.inf)
+        nearest = np.full(len(go), np.inf)
         for i in np.argsort(transit, kind="stable")[::-1]:
             nearest[contributes[:, i]] = transit[i]
-        first = decision + d["mobilise"] + nearest
-        withdrawn = first + d["operation"] + buildup
-        personnel = sent.astype(np.int64)
-        own = sent * ((d["operation"] + buildup) * m.cost_person_day)[:, None] + 2.0 * flights * m.cost_flight
-        cost = own.sum(axis=1, keepdims=True) * m.budget_share if m.cost_rule == "budget" else own
-    else:
-        first = withdrawn = np.full(N, np.nan)
-        personnel = np.zeros((N, n), np.int64)
-        cost = np.zeros((N, n))
-    cost = cost + np.where(level == MISSION, m.cost_mission, 0.0)[:, None] * m.budget_share
-    cost = cost + np.where(level == ASSISTANCE, m.cost_assistance, 0.0)[:, None] * m.budget_share
+        first[go] = r["days"][troops] + d["mobilise"][go] + nearest
+        withdrawn[go] = first[go] + d["operation"][go] + buildup
+        personnel[go] = sent.astype(np.int64)
+        own = sent * ((d["operation"][go] + buildup) * m.cost_person_day)[:, None] + 2.0 * flights * m.cost_flight
+        cost[go] = own.sum(axis=1, keepdims=True) * m.budget_share if m.cost_rule == "budget" else own
+    cost[rows[level == MISSION]] += m.cost_mission * m.budget_share
+    cost[rows[level == ASSISTANCE]] += m.cost_assistance * m.budget_share
 
     # no request: a statement or nothing, and none of the above happened
-    p_statement = _sigmoid(th[:, COL["stmt.intercept"]])
-    level = np.where(requested, level, np.where(d["u_statement"] < p_statement, STATEMENT, 0))
-    troops = level == TROOPS
-    nan = np.full(N, np.nan)
-    decided = requested & ~r["undecided"]
+    p_statement = _sigmoid(m.particles[:, COL["stmt.intercept"]])[k]
+    outcome = np.where(d["u_statement"] < p_statement, STATEMENT, 0).astype(np.int8)
+    outcome[rows] = level
+    undecided, refused_all, decision = np.zeros(N, bool), np.zeros(N, bool), nan.copy()
+    undecided[rows], refused_all[rows] = r["undecided"], refused
+    decision[rows] = np.where(r["undecided"], np.nan, r["days"])
+    blockers = np.full(N, -1, np.int8)
+    blockers[rows] = blocker
+    outvoted = np.zeros((N, n), bool)
+    outvoted[rows] = r["outvoted"]
     out = Outcomes(
-        states=m.states,
-        outcome=level.astype(np.int8),
-        requested=requested,
-        undecided=requested & r["undecided"],
-        refused=requested & refused,
-        days_to_decision=np.where(decided, decision, nan),
-        days_to_troops=np.where(troops, first, nan),
-        days_to_withdrawal=np.where(troops, withdrawn, nan),
-        peak_personnel=personnel.sum(axis=1) * troops,
-        personnel=personnel * troops[:, None],
-        cost=cost * requested[:, None],
-        blocker=np.where(requested, blocker, -1).astype(np.int8),
-        outvoted=r["outvoted"] & requested[:, None],
-    )
+        states=m.states, outcome=outcome, requested=requested, undecided=undecided, refused=refused_all,
+        days_to_decision=decision, days_to_troops=first, days_to_withdrawal=withdrawn,
+        peak_personnel=personnel.sum(axis=1), personnel=personnel, cost=cost, blocker=blockers,
+        outvoted=outvoted)
     return out if size is None or size == N else out.slice(0, size)
 
 
