@@ -102,7 +102,7 @@ def test_command_prints_indices_sorted_by_total_index_as_json():
     r = invoke("sensitivity", ARMENIA, "-N", 8, "-n", 300, "-i", "w.treaty_basis", "-i", "ties_target.ARM",
                "--format", "json")
     assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout)
+    out = json.loads(r.stdout)["result"]
     assert out["scenario"] == "armenia-2022-09" and out["seed"] == 0
     for key in ("base_samples", "points", "runs_per_point", "common_random_numbers", "drawn_per_replication"):
         assert key in out["method"]

@@ -169,7 +169,7 @@ def test_cli_sweep_prints_one_json_row_per_cell():
     result = CliRunner().invoke(app, ["sweep", str(SCENARIO), "--grid", "threshold=0.5,1", "--grid",
                                       "ceiling=mission,troops", "--runs", "500", "--seed", "3", "--format", "json"])
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.stdout)
+    payload = json.loads(result.stdout)["result"]
     assert payload["grid"] == {"threshold": [0.5, 1], "ceiling": ["mission", "troops"]}
     assert [(r["threshold"], r["ceiling"]) for r in payload["rows"]] == [
         (0.5, "mission"), (0.5, "troops"), (1, "mission"), (1, "troops")]

@@ -92,7 +92,7 @@ def test_on_moves_the_whole_crisis_to_that_date(record, params):
 def _simulate(*args):
     result = CliRunner().invoke(app, ["simulate", *map(str, args), "--runs", "4000", "--seed", "1", "-f", "json"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    return json.loads(result.stdout)["result"]
 
 
 def test_simulate_with_the_stand_aside_overlay_lowers_blocking():

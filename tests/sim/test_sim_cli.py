@@ -21,7 +21,7 @@ def invoke(*args):
 def test_simulate_json_has_the_documented_fields():
     r = invoke("simulate", SCENARIOS / "armenia-2022-09.yaml", "--runs", 2000, "--seed", 3, "--format", "json")
     assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout)
+    out = json.loads(r.stdout)["result"]
     for key in ("scenario", "date", "seed", "runs", "outcomes", "most_likely", "days_to_decision",
                 "days_to_first_troops", "peak_personnel", "personnel_by_state", "cost_by_state", "blocking",
                 "most_often_blocks", "model", "outcomes_mcse", "p_no_decision", "p_refused_by_target", "outvoted",
@@ -70,7 +70,7 @@ def test_a_malformed_scenario_exits_2_with_file_and_line(tmp_path):
 def test_backtest_json_reports_every_case_out_of_sample():
     r = invoke("backtest", "--particles", 1024, "--reps", 16, "--format", "json")
     assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout)
+    out = json.loads(r.stdout)["result"]
     cases = {c["crisis"]: c for c in out["cases"]}
     assert {"kaz-2022-january", "arm-2022-september", "kgz-1999-batken"} <= set(cases)
     assert cases["kaz-2022-january"]["predicted"]["outcome"] == "troops"
@@ -81,7 +81,7 @@ def test_calibrate_writes_a_posterior_the_simulation_uses(tmp_path):
     target = tmp_path / "posterior.json"
     r = invoke("calibrate", "--particles", 512, "--reps", 8, "--out", target, "--format", "json")
     assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout)
+    out = json.loads(r.stdout)["result"]
     written = json.loads(target.read_text())
     assert out["effective_sample_size"] > 1 and len(written["particles"]) == 2000
     assert written["prior_key"] == out["prior_key"] and "particles" not in out

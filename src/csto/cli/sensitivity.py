@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .common import DataOpt, Format, FormatOpt, console, emit_json, err_console, handles_errors, open_record, table
+from .common import DataOpt, Format, FormatOpt, console, emit_answer, err_console, handles_errors, open_record, table
 
 PROGRESS_FROM = 2_000_000  # points x runs; below this the analysis takes a few seconds
 
@@ -73,6 +73,7 @@ def register(app: typer.Typer) -> None:
         else:
             result = analyse(scenario, record, params, **kwargs)
         if format == Format.json:
-            emit_json(result)
+            emit_answer("sensitivity", {"scenario": scenario, "base_samples": base_samples, "runs": runs, "seed": seed,
+                                        "inputs": input or None, "output": list(outputs)}, record, result)
         else:
             _table(result)

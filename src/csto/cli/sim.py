@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..sim import OUTCOMES, compile, params_for, run
 from ..sim.montecarlo import DEFAULT_CHUNK, MIN_N, SimulationError, check_args
-from .common import DataOpt, Format, FormatOpt, console, day, emit_json, err_console, handles_errors, open_record, say, table
+from .common import DataOpt, Format, FormatOpt, console, day, emit_answer, err_console, handles_errors, open_record, say, table
 
 PROGRESS_FROM = 200_000  # runs; below this a run takes well under a second
 
@@ -129,7 +129,8 @@ def register(app: typer.Typer) -> None:
             summary = run(model, runs, seed, chunk)
         payload = simulation_payload(model, summary, seed, what_if.id if what_if else None)
         if format == Format.json:
-            emit_json(payload)
+            emit_answer("simulate", {"scenario": scenario, "runs": runs, "seed": seed, "chunk": chunk, "on": when,
+                                     "overlay": overlay}, record, payload)
         else:
             _simulate_table(payload)
 
@@ -150,7 +151,8 @@ def register(app: typer.Typer) -> None:
         record = open_record(data)
         result = run_backtest(record, _params(record), particles=particles, reps=reps, seed=seed, scenarios=scenarios)
         if format == Format.json:
-            emit_json(result)
+            emit_answer("backtest", {"particles": particles, "reps": reps, "seed": seed, "scenarios": scenarios},
+                        record, result)
             return
         rows = []
         for c in result["cases"]:
@@ -201,7 +203,8 @@ def register(app: typer.Typer) -> None:
         cal.write(posterior, target)
         brief = {k: v for k, v in posterior.items() if k != "particles"}
         if format == Format.json:
-            emit_json({**brief, "written": str(target)})
+            emit_answer("calibrate", {"particles": particles, "reps": reps, "seed": seed, "out": out,
+                                      "scenarios": scenarios}, record, {**brief, "written": str(target)})
             return
         say(f"Calibrated on {len(posterior['cases'])} crises: {particles:,} prior parameter sets x {reps} "
             f"replications each; effective sample size {posterior['effective_sample_size']:g}, "

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..sim import params_for
 from ..sim.backends import BACKENDS, SweepError, check_value, grid_help, kind_of, sweep
 from ..sim.montecarlo import check_args
-from .common import DataOpt, Format, FormatOpt, UserError, console, emit_json, err_console, handles_errors, open_record, table
+from .common import DataOpt, Format, FormatOpt, UserError, console, emit_answer, err_console, handles_errors, open_record, table
 
 PROGRESS_FROM = 200_000  # replications in all; below this a sweep takes about a second
 SHOWN = ("p_troops", "most_likely", "decision_p50", "first_troops_p50", "peak_personnel_p50", "cost_mean_total")
@@ -112,7 +112,8 @@ def register(app: typer.Typer) -> None:
             err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         if format == Format.json:
-            emit_json({"runs": runs, "seed": seed, "backend": backend, "grid": points, "rows": rows})
+            emit_answer("sweep", {"runs": runs, "seed": seed, "backend": backend}, record,
+                        {"runs": runs, "seed": seed, "backend": backend, "grid": points, "rows": rows})
             return
         columns = ["scenario", *points, *SHOWN]
         console.print(table(f"Sweep: {len(rows)} cells x {runs:,} runs, seed {seed} ({backend})", columns,
