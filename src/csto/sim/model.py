@@ -70,6 +70,7 @@ undrawn: each block has its own stream, so no number changes.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass, field
 
@@ -253,6 +254,26 @@ class CrisisModel:
         """``(K, n)``: each state's stance mean under each parameter set."""
         w = self.particles[:, W]
         return w[:, :1] + w[:, 1:] @ self.factors.T
+
+    @functools.cached_property
+    def per_set(self) -> dict[str, np.ndarray]:
+        """What depends only on the parameter set, computed once per set (engines gather it by index):
+        stance means ``(K, n)``, cutpoints ``(K, 5)``, the location of log days to decision without its
+        noise, and the chances of a request and of a statement."""
+        th = self.particles
+        means = self.stance_means()
+        voter = self.voting.copy()
+        if self.target >= 0:
+            voter[self.target] = False
+        spread = means[:, voter].std(axis=1) if voter.sum() > 1 else np.zeros(len(th))
+        mu = (th[:, COL["time.log_median"]] + th[:, COL["time.urgent"]] * self.urgent
+              + th[:, COL["time.contested"]] * self.contested + th[:, COL["time.spread"]] * spread)
+        out = {"means": means, "cut": cutpoints_of(th), "mu": mu,
+               "p_request": 1.0 / (1.0 + np.exp(-(th[:, REQ] @ self.request_features))),
+               "p_statement": 1.0 / (1.0 + np.exp(-th[:, COL["stmt.intercept"]]))}
+        for v in out.values():
+            v.setflags(write=False)
+        return out
 
     def as_dict(self) -> dict:
         """JSON-ready: arrays as lists, outcome codes as names where they are classes (particles summarised)."""
