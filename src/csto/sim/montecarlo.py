@@ -52,8 +52,8 @@ class Outcomes:
     days_to_decision: np.ndarray  # float64, NaN without a request or a decision
     days_to_troops: np.ndarray  # float64, NaN unless troops
     days_to_withdrawal: np.ndarray  # float64, NaN unless troops
-    peak_personnel: np.ndarray  # int64
-    personnel: np.ndarray  # int64 (runs, n)
+    peak_personnel: np.ndarray  # int32 (whole persons: 2 billion is far beyond any force)
+    personnel: np.ndarray  # int32 (runs, n)
     cost: np.ndarray  # float64 (runs, n)
     blocker: np.ndarray  # int8 state index, -1 for none
     outvoted: np.ndarray  # bool (runs, n): took part, accepted less than was decided (majority rules)
@@ -70,7 +70,7 @@ class Outcomes:
         if not parts:
             n = len(states)
             kinds = {"outcome": np.int8, "requested": bool, "undecided": bool, "refused": bool,
-                     "peak_personnel": np.int64, "personnel": np.int64, "blocker": np.int8, "outvoted": bool}
+                     "peak_personnel": np.int32, "personnel": np.int32, "blocker": np.int8, "outvoted": bool}
             arrays = [np.zeros((0, n) if k in ("personnel", "cost", "outvoted") else 0, kinds.get(k, np.float64))
                       for k in names]
             return Outcomes(states, *arrays)
@@ -294,7 +294,7 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     # or the whole is split by budget shares
     nan = np.full(N, np.nan)
     first, withdrawn = nan.copy(), nan.copy()
-    personnel = np.zeros((N, n), np.int64)
+    personnel = np.zeros((N, n), np.int32)
     cost = np.zeros((N, n))
     go = rows[troops]
     if len(go):
@@ -309,7 +309,7 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
             nearest[contributes[:, i]] = transit[i]
         first[go] = r["days"][troops] + d["mobilise"][go] + nearest
         withdrawn[go] = first[go] + d["operation"][go] + buildup
-        personnel[go] = sent.astype(np.int64)
+        personnel[go] = sent.astype(np.int32)
         own = sent * ((d["operation"][go] + buildup) * m.cost_person_day)[:, None] + 2.0 * flights * m.cost_flight
         cost[go] = own.sum(axis=1, keepdims=True) * m.budget_share if m.cost_rule == "budget" else own
     cost[rows[level == MISSION]] += m.cost_mission * m.budget_share
@@ -330,7 +330,7 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     out = Outcomes(
         states=m.states, outcome=outcome, requested=requested, undecided=undecided, refused=refused_all,
         days_to_decision=decision, days_to_troops=first, days_to_withdrawal=withdrawn,
-        peak_personnel=personnel.sum(axis=1), personnel=personnel, cost=cost, blocker=blockers,
+        peak_personnel=personnel.sum(axis=1, dtype=np.int32), personnel=personnel, cost=cost, blocker=blockers,
         outvoted=outvoted)
     return out if size is None or size == N else out.slice(0, size)
 
@@ -482,8 +482,8 @@ class Accumulator:
         for v, c in zip(values.tolist(), counts.tolist()):
             self.peaks[v] = self.peaks.get(v, 0) + c
         self.contributes += (o.personnel > 0).sum(axis=0)
-        self.personnel += o.personnel.sum(axis=0)
-        self.personnel_sq += (o.personnel[troops] ** 2).sum(axis=0)
+        self.personnel += o.personnel.sum(axis=0, dtype=np.int64)
+        self.personnel_sq += (o.personnel[troops].astype(np.int64) ** 2).sum(axis=0)
         dollars = np.rint(o.cost).astype(np.int64)
         self.cost += dollars.sum(axis=0)
         self.cost_sq += (np.rint(o.cost / 1000).astype(np.int64) ** 2).sum(axis=0)
