@@ -222,7 +222,7 @@ def test_a_dated_value_without_source_or_assumption_is_refused_with_file_and_lin
     path.write_text(text.replace(block, bare))
     with pytest.raises(RecordError) as err:
         load_params(sim)
-    assert "relations.yaml:" in str(err.value) and "commitments.0" in str(err.value)
+    assert "relations.yaml:" in str(err.value) and "commitments[0]" in str(err.value)
     assert "assumption: true" in str(err.value)
 
 

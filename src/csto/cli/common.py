@@ -70,15 +70,9 @@ def set_debug(on: bool) -> None:
 
 
 def is_user_error(exc: BaseException) -> bool:
-    """True for the project's own error classes: the user's bad input, exit 2. Anything else is a bug.
-
-    Until the simulation's errors (``ModelError``, ``SimulationError``, ``SweepError``) subclass
-    :class:`csto.errors.CstoError`, a ``ValueError`` subclass defined inside ``csto`` counts too.
-    """
-    if isinstance(exc, CstoError):
-        return True
-    cls = type(exc)
-    return issubclass(cls, ValueError) and cls is not ValueError and cls.__module__.startswith("csto.")
+    """True for the project's own error classes (:class:`csto.errors.CstoError`): the user's bad input,
+    exit 2. Anything else, a ``ValueError`` or ``KeyError`` from a bug included, is a bug (exit 1)."""
+    return isinstance(exc, CstoError)
 
 
 def error_dict(exc: BaseException) -> dict:

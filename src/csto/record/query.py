@@ -13,13 +13,16 @@ from pathlib import Path
 from . import dates
 from .model import SECTIONS, Act, Base, Conflict, Membership, Opinion, Organ, Source, State, Strength, Tenure
 from .store import compile_record
+from ..errors import CstoError
 from .yamlio import RecordError
 
 CSTO = "CSTO"
 
 
-class UnknownError(LookupError, ValueError):
-    """A state, organ, office or other key that the record does not hold."""
+class UnknownError(CstoError, LookupError):
+    """A state, organ, office or other key that the record does not hold (the user's bad input)."""
+
+    kind = "unknown"
 
 
 def default_data_dir() -> Path:

@@ -15,8 +15,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from ..errors import validate
 from ..record import Record, RecordError
 from ..record.dates import first_day, last_day, parse_day
 from . import decisions, params as params_mod
@@ -48,22 +49,14 @@ class Settings(BaseModel):
 
 
 def settings_from(raw: object, where: str | Path = "scenario") -> Settings:
+    """The ``simulation:`` mapping, validated: every problem named with file, line and field."""
     if raw is None:
         return Settings()
-    if not isinstance(raw, dict):
-        raise RecordError(where, getattr(raw, "line", None), "simulation", "expected a mapping", raw)
-    try:
-        s = Settings.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = "simulation." + ".".join(map(str, err["loc"]))
-        line = raw.line_of(err["loc"][0]) if hasattr(raw, "line_of") and err["loc"] else getattr(raw, "line", None)
-        value = err.get("input")
-        raise RecordError(where, line, field, err["msg"], None if isinstance(value, (dict, list)) else value) from None
+    s = validate(Settings, raw, where, "simulation")
     if hasattr(raw, "line_of"):
         s._lines.update({"": getattr(raw, "line", None), **{k: raw.line_of(k) for k in raw}})
     if s.cost_rule is not None and s.cost_rule not in COST_RULES:
-        raise RecordError(where, getattr(raw, "line", None), "simulation.cost_rule",
+        raise RecordError(where, s.line_of("cost_rule"), "simulation.cost_rule",
                           f"expected one of {', '.join(COST_RULES)}", s.cost_rule)
     return s
 

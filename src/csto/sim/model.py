@@ -61,7 +61,8 @@ All times are in days from the request for help. ``U`` is Uniform(0, 1), ``N`` s
 
 Draw order (per block of replications, one ``numpy.random.Generator``, each draw for the whole block):
 ``k (B,)`` (``Generator.integers``), ``U_request (B,)``, ``U_statement (B,)``; then, only in a block where
-some replication asks for help, ``N_time (B,)``, ``eps (B, n)``, ``U_aside (B, n)``, ``U_refuse (B,)``;
+some replication asks for help, ``N_time (B,)``, ``eps (B, n)``, ``U_aside (B, n)`` (only under a rule
+with ``stand_aside``), ``U_refuse (B,)``;
 then, only in a block where some replication sends troops, ``M (B,)``, ``O (B,)`` and, unless the share is
 fixed, ``U_share (B, n)``, each share being ``s_i = F^-1(U_share_i)`` with ``F^-1`` the Beta quantile
 function tabulated on 16,385 points and interpolated linearly. Draws a block would not use are left
@@ -75,6 +76,8 @@ import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+
+from ..errors import CstoError
 
 #: Outcome classes, weakest first; the index is the class's integer code.
 OUTCOMES: tuple[str, ...] = ("nothing", "statement", "consultations", "mission", "assistance", "troops")
@@ -101,7 +104,7 @@ REQ = slice(COL["req.intercept"], COL["req.internal"] + 1)
 POSITIVE = ("cut.gap1", "cut.gap2", "cut.gap3", "cut.gap4", "stance_sd", "time.sigma")
 
 
-class ModelError(ValueError):
+class ModelError(CstoError):
     """A compiled model that cannot be simulated (names the field and value)."""
 
 

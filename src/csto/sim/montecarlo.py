@@ -23,6 +23,8 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from ..errors import CstoError
+
 from .model import COL, MISSION, OUTCOMES, TROOPS, CrisisModel
 
 BLOCK = 1024
@@ -36,7 +38,7 @@ ASSISTANCE = OUTCOMES.index("assistance")
 STATEMENT = OUTCOMES.index("statement")
 
 
-class SimulationError(ValueError):
+class SimulationError(CstoError):
     """Bad arguments to a simulation (runs, seed, chunk), naming the value."""
 
 
@@ -140,7 +142,8 @@ def _draw_decision(model: CrisisModel, rngs: list[np.random.Generator], blocks: 
         rng, sl = rngs[j], slice(j * B, (j + 1) * B)
         rng.standard_normal(out=d["n_time"][sl])
         rng.standard_normal(out=d["eps"][sl])
-        rng.random(out=d["u_aside"][sl])
+        if model.stand_aside:  # only a rule that lets members stand aside reads them
+            rng.random(out=d["u_aside"][sl])
         rng.random(out=d["u_refuse"][sl])
 
 
@@ -218,27 +221,37 @@ def _decide(m: CrisisModel, k: np.ndarray, th: np.ndarray, d: dict) -> dict:
 
     if m.stand_aside:
         part = voter[None, :] & ~((accept < m.ceiling) & (d["u_aside"] < m.p_stand_aside))
+        taking = part.sum(axis=1)
     else:
         part = np.broadcast_to(voter, (N, n))
-    taking = part.sum(axis=1)
-    if not n:
+        taking = np.full(N, int(voter.sum()))
+    voters = np.flatnonzero(voter).tolist()
+    if not voters:
         level = np.zeros(N, np.int64)
-    elif m.threshold >= 1:  # consensus: the most reluctant voter taking part decides (no sort needed)
-        level = np.where(part, accept, TROOPS).min(axis=1).astype(np.int64)
+    elif m.threshold >= 1:  # consensus: the most reluctant voter taking part decides (column by column:
+        level = np.full(N, TROOPS, np.int8)  # long vectors are faster than a short trailing axis)
+        for i in voters:
+            np.minimum(level, np.where(part[:, i], accept[:, i], TROOPS) if m.stand_aside else accept[:, i],
+                       out=level)
+        level = level.astype(np.int64)
     else:  # the ceil(threshold x m)-th largest acceptance among the m voters taking part
         ranked = -np.sort(-np.where(part, accept, -1), axis=1)  # largest first; non-participants last
         need = np.maximum(np.ceil(m.threshold * taking - 1e-9).astype(np.int64), 1)
         level = np.take_along_axis(ranked, (need - 1)[:, None], axis=1)[:, 0].astype(np.int64)
     level = np.where(taking > 0, level, m.floor)
     np.maximum(level, m.floor, out=level)
-    if not voter.any():  # nobody can consent: an empty set of voters is not consensus
+    if not voters:  # nobody can consent: an empty set of voters is not consensus
         level[:] = 0
     blocker = np.full(N, -1, np.int64)
-    if m.threshold >= 1 and n:
-        blocking = part & (accept < m.ceiling)
-        lowest = np.argmin(np.where(blocking, z, np.inf), axis=1)  # argmin keeps the first of equal stances
-        has = blocking.any(axis=1) & (level < m.ceiling)
-        blocker[has] = lowest[has]
+    if m.threshold >= 1 and voters:  # the blocking voter with the lowest stance (the first of equals)
+        lowest = np.full(N, np.inf)
+        for i in voters:
+            lower = (accept[:, i] < m.ceiling) & (z[:, i] < lowest)
+            if m.stand_aside:
+                lower &= part[:, i]
+            lowest[lower] = z[lower, i]
+            blocker[lower] = i
+        blocker[level >= m.ceiling] = -1
     outvoted = part & (accept < level[:, None]) if m.threshold < 1 else None
     level[undecided] = m.floor
     blocker[undecided] = -1
@@ -269,7 +282,7 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     rows = np.flatnonzero(requested)
     ks = k[rows]
     ths = m.particles[ks]
-    ds = {name: d[name][rows] for name in ("n_time", "eps", "u_aside", "u_refuse")}
+    ds = d if len(rows) == N else {name: d[name][rows] for name in ("n_time", "eps", "u_aside", "u_refuse")}
     r = _decide(m, ks, ths, ds)
     level, blocker = r["level"], r["blocker"]
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..record.dates import first_day, last_day
 from ..record.model import DateText, SourceRef, StateCode
+from ..errors import from_validation
 from ..record.yamlio import LineDict, RecordError, RecordErrors, read
 from .model import OUTCOMES
 
@@ -313,8 +314,7 @@ class Params:
         try:
             built = {name: _MODELS[name].model_validate(parts[name]) for name in _MODELS}
         except ValidationError as exc:
-            err = exc.errors()[0]
-            raise RecordError("overlay", None, ".".join(map(str, err["loc"])), err["msg"], err.get("input")) from None
+            raise from_validation(exc, None, "overlay") from None
         return Params(**built, files=self.files, posterior=self.posterior, base_key=self.base_key,
                       fixed=tuple(dict.fromkeys((*self.fixed, *map(str, overlay)))))
 
@@ -325,25 +325,6 @@ def _step(node: object, key: str, path: str) -> dict:
     if not isinstance(node, dict) or key not in node:
         raise RecordError("overlay", None, str(path), "no such parameter")
     return node[key]
-
-
-def _errors(path: Path, raw: LineDict, exc: ValidationError) -> list[RecordError]:
-    out = []
-    for err in exc.errors():
-        node, line = raw, raw.line
-        for part in err["loc"]:
-            if isinstance(node, LineDict) and part in node:
-                line, node = node.line_of(part), node[part]
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                node = node[part]
-                line = getattr(node, "line", line)
-            else:
-                break
-        value = err.get("input")
-        value = None if isinstance(value, (dict, list)) else value
-        out.append(RecordError(path, line, ".".join(map(str, err["loc"])) or "(file)",
-                               err["msg"].removeprefix("Value error, "), value))
-    return out
 
 
 def default_params_dir() -> Path:
@@ -377,7 +358,7 @@ def load(directory: str | Path | None = None, known_sources: set[str] | None = N
         try:
             built[name] = _MODELS[name].model_validate(raw)
         except ValidationError as exc:
-            errors.extend(_errors(path, raw, exc))
+            errors.extend(from_validation(exc, raw, path).errors)
             continue
         if known_sources is not None:
             errors.extend(_check_sources(path, raw, known_sources))

@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
+from ...errors import CstoError
 from ..model import COST_RULES, OUTCOMES, CrisisModel, ModelError
 from ..montecarlo import check_args
 from . import local
@@ -51,7 +52,7 @@ GRID_FIELDS = tuple(f.name for f in dataclasses.fields(CrisisModel)
 RELATIONS = "relations"
 
 
-class SweepError(ValueError):
+class SweepError(CstoError):
     """A bad sweep request: an unknown backend, grid field or value (named in the message)."""
 
 
