@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version as _version
-from typing import Callable
 
 import numpy as np
 
@@ -33,7 +33,7 @@ from .. import __version__
 from ..errors import UsageError
 from ..sim import compile as compile_model
 from ..sim import montecarlo, params_for
-from ..sim.model import COL, CUT, FACTORS, MISSION, OUTCOMES, POSITIVE, REQ, THETA, TROOPS, W, CrisisModel
+from ..sim.model import COL, CUT, FACTORS, MISSION, OUTCOMES, POSITIVE, REQ, THETA, TROOPS, CrisisModel, W
 from ..sim.theta import priors
 
 ASSISTANCE, STATEMENT = OUTCOMES.index("assistance"), OUTCOMES.index("statement")

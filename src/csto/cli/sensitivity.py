@@ -54,7 +54,9 @@ def register(app: typer.Typer) -> None:
         data: DataOpt = None,
     ) -> None:
         """Global sensitivity (Sobol' indices, SALib) of a crisis's outcome to the model's inputs."""
-        from ..analysis.sensitivity import DEFAULT_OUTPUT, check_args as check_design, sensitivity as analyse
+        from ..analysis.sensitivity import DEFAULT_OUTPUT
+        from ..analysis.sensitivity import check_args as check_design
+        from ..analysis.sensitivity import sensitivity as analyse
         from ..sim import compile, params_for
         from ..sim.montecarlo import check_args
 

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import math
-
-import numpy as np
-
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..sim import OUTCOMES, compile, params_for, run
+from ..sim import compile, params_for, run
 from ..sim.montecarlo import DEFAULT_CHUNK, MIN_N, SimulationError, check_args
-from .common import DataOpt, Format, FormatOpt, console, day, emit_answer, err_console, handles_errors, open_record, say, table
+from .common import (
+    DataOpt,
+    Format,
+    FormatOpt,
+    console,
+    day,
+    emit_answer,
+    err_console,
+    handles_errors,
+    open_record,
+    say,
+    table,
+)
 
 PROGRESS_FROM = 200_000  # runs; below this a run takes well under a second
 

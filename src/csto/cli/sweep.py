@@ -11,7 +11,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..sim import params_for
 from ..sim.backends import BACKENDS, SweepError, check_value, grid_help, kind_of, sweep
 from ..sim.montecarlo import check_args
-from .common import DataOpt, Format, FormatOpt, UserError, console, emit_answer, err_console, handles_errors, open_record, table
+from .common import (
+    DataOpt,
+    Format,
+    FormatOpt,
+    UserError,
+    console,
+    emit_answer,
+    err_console,
+    handles_errors,
+    open_record,
+    table,
+)
 
 PROGRESS_FROM = 200_000  # replications in all; below this a sweep takes about a second
 SHOWN = ("p_troops", "most_likely", "decision_p50", "first_troops_p50", "peak_personnel_p50", "cost_mean_total")

@@ -10,10 +10,10 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from ..errors import CstoError
 from . import dates
 from .model import SECTIONS, Act, Base, Conflict, Membership, Opinion, Organ, Source, State, Strength, Tenure
 from .store import compile_record
-from ..errors import CstoError
 from .yamlio import RecordError
 
 CSTO = "CSTO"

@@ -7,8 +7,7 @@ documents how one replication is sampled), then :func:`run` (flat memory, a summ
 
 from .compile import Settings, compile, situation_from
 from .decisions import Situation
-from .model import FACTORS
-from .model import OUTCOMES, TROOPS, CrisisModel, ModelError
+from .model import FACTORS, OUTCOMES, TROOPS, CrisisModel, ModelError
 from .montecarlo import BLOCK, Outcomes, SimulationError, block_streams, run, sample_block, simulate, summarize
 from .params import Params, params_for
 from .params import load as load_params

@@ -19,10 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from ..errors import validate
 from ..record import Record, RecordError
-from ..record.dates import first_day, last_day, parse_day
-from . import decisions, params as params_mod
+from ..record.dates import parse_day
+from . import decisions, theta
+from . import params as params_mod
 from .decisions import Situation
-from . import theta
 from .model import COST_RULES, OUTCOMES, CrisisModel
 from .params import Params
 

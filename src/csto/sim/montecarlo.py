@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from typing import Callable, Iterator
 
 import numpy as np
 
 from ..errors import CstoError
-
 from .model import COL, MISSION, OUTCOMES, TROOPS, CrisisModel
 
 BLOCK = 1024
@@ -63,11 +62,11 @@ class Outcomes:
     def __len__(self) -> int:
         return len(self.outcome)
 
-    def slice(self, lo: int, hi: int) -> "Outcomes":
+    def slice(self, lo: int, hi: int) -> Outcomes:
         return Outcomes(self.states, *(getattr(self, f.name)[lo:hi] for f in fields(self)[1:]))
 
     @staticmethod
-    def concat(parts: list["Outcomes"], states: tuple[str, ...]) -> "Outcomes":
+    def concat(parts: list[Outcomes], states: tuple[str, ...]) -> Outcomes:
         names = [f.name for f in fields(Outcomes)[1:]]
         if not parts:
             n = len(states)
@@ -249,8 +248,8 @@ def _decide(m: CrisisModel, k: np.ndarray, th: np.ndarray, d: dict) -> dict:
             lower = (accept[:, i] < m.ceiling) & (z[:, i] < lowest)
             if m.stand_aside:
                 lower &= part[:, i]
-            lowest[lower] = z[lower, i]
-            blocker[lower] = i
+            np.copyto(lowest, z[:, i], where=lower)  # faster than boolean indexing
+            np.copyto(blocker, i, where=lower)
         blocker[level >= m.ceiling] = -1
     outvoted = part & (accept < level[:, None]) if m.threshold < 1 else None
     level[undecided] = m.floor
@@ -424,7 +423,7 @@ class _Hist:
         self.counts += np.bincount(bins, minlength=len(self.counts))
         self.seconds += int(np.rint(days * SECONDS).astype(np.int64).sum())
 
-    def merge(self, other: "_Hist") -> None:
+    def merge(self, other: _Hist) -> None:
         self.counts += other.counts
         self.seconds += other.seconds
 
@@ -479,7 +478,7 @@ class Accumulator:
         self.blocks = np.zeros(n, np.int64)
         self.outvoted = np.zeros(n, np.int64)
 
-    def add(self, o: Outcomes) -> "Accumulator":
+    def add(self, o: Outcomes) -> Accumulator:
         """Fold replications in."""
         n = len(self.states)
         self.runs += len(o)
@@ -506,7 +505,7 @@ class Accumulator:
         self.outvoted += o.outvoted.sum(axis=0)
         return self
 
-    def merge(self, other: "Accumulator") -> "Accumulator":
+    def merge(self, other: Accumulator) -> Accumulator:
         """Fold in another summary of the same model (from another chunk or worker), in any order."""
         if other.states != self.states:
             raise ValueError(f"cannot merge summaries of different states: {other.states} vs {self.states}")

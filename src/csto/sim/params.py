@@ -20,9 +20,9 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..errors import from_validation
 from ..record.dates import first_day, last_day
 from ..record.model import DateText, SourceRef, StateCode
-from ..errors import from_validation
 from ..record.yamlio import LineDict, RecordError, RecordErrors, read
 from .model import OUTCOMES
 
@@ -287,7 +287,7 @@ class Params:
     #: the prior key of the parameters as loaded from the files (csto.sim.theta.prior_key)
     base_key: str = ""
 
-    def with_overlay(self, overlay: dict[str, Any] | None) -> "Params":
+    def with_overlay(self, overlay: dict[str, Any] | None) -> Params:
         """A copy with values replaced by dotted path (``"weights.treaty_basis": 2.0``: the file is found by key)."""
         if not overlay:
             return self
@@ -333,7 +333,7 @@ def default_params_dir() -> Path:
     return default_data_dir() / "sim"
 
 
-def params_for(record, check_sources: bool = False) -> "Params":
+def params_for(record, check_sources: bool = False) -> Params:
     """``data/sim/`` beside ``record``'s data (else the shipped one), optionally checking every source id
     against the record (the command line does; tests on small fixture records do not)."""
     directory = Path(record.data_dir) / "sim" if record.data_dir else None

@@ -5,7 +5,7 @@ The reference every other backend must equal number for number.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..model import CrisisModel
 from ..montecarlo import DEFAULT_CHUNK, Outcomes

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -109,7 +110,7 @@ def _ordered_results(func, cells: list[tuple[CrisisModel, int, int]], blocks_per
     """Yield ``(cell index, func's result)`` for every task of every cell, in block order, in a bounded window."""
     if blocks_per_task < 1 or max_in_flight < 1:
         raise ValueError(f"blocks_per_task and max_in_flight must be >= 1, got {blocks_per_task}, {max_in_flight}")
-    for model, runs, seed in cells:
+    for _model, runs, seed in cells:
         check_args(runs, seed)
     ray = connect(**connect_options)
     task = _remote(ray, func)
