@@ -135,3 +135,17 @@ def test_a_scenario_dated_outside_its_crisis_is_an_error(record, tmp_path):
 def test_a_scenario_may_be_dated_between_its_crisis_and_the_request_for_help(record, tmp_path):
     (tmp_path / "a.yaml").write_text(KAZAKHSTAN.read_text().replace("date: 2022-01-05\nkind", "date: 2022-01-03\nkind"))
     assert scenario_files(tmp_path, record.crises()) == {"kaz-2022-january": tmp_path / "a.yaml"}
+
+
+@pytest.mark.slow
+def test_the_shipped_posterior_is_what_csto_calibrate_computes(record):
+    """The procedure is in the repository and reruns: its default run gives the shipped file, number for number."""
+    import json
+
+    from csto.analysis.calibrate import calibrate
+    from csto.sim import params_for
+
+    params = params_for(record)
+    shipped = json.loads((Path(params.files["decision"]).parent / "posterior.json").read_text())
+    again = json.loads(json.dumps(calibrate(record, params)))
+    assert again["particles"] == shipped["particles"] and again["settings"] == shipped["settings"]

@@ -177,7 +177,7 @@ def reliability(forecasts: list[np.ndarray], actuals: list[int]) -> list[dict]:
     return rows
 
 
-def backtest(record: Record | None = None, params: Params | None = None, *, particles: int = 2048, reps: int = 64,
+def backtest(record: Record | None = None, params: Params | None = None, *, particles: int = 8192, reps: int = 32,
              seed: int = 0, scenarios: Path | None = None, progress=None) -> dict:
     """Every crisis predicted leave-one-case-out and scored beside the baselines (JSON-ready)."""
     record = record or Record.open()

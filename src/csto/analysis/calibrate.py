@@ -126,7 +126,7 @@ def case_models(record: Record, params: Params, scenarios: Path | None = None) -
     return out
 
 
-def table(record: Record | None = None, params: Params | None = None, *, particles: int = 2048, reps: int = 64,
+def table(record: Record | None = None, params: Params | None = None, *, particles: int = 8192, reps: int = 32,
           seed: int = 0, scenarios: Path | None = None, progress=None) -> Table:
     """Evaluate ``particles`` prior parameter sets on every crisis (``reps`` replications per set and crisis)."""
     record = record or Record.open()
@@ -195,7 +195,7 @@ def data_key(record: Record) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def calibrate(record: Record | None = None, params: Params | None = None, *, particles: int = 2048, reps: int = 64,
+def calibrate(record: Record | None = None, params: Params | None = None, *, particles: int = 8192, reps: int = 32,
               seed: int = 0, scenarios: Path | None = None, progress=None) -> dict:
     """Run the procedure; return the posterior (JSON-ready) with what it was fitted on and its diagnostics."""
     record = record or Record.open()

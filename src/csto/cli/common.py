@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -194,10 +195,20 @@ def cell(value: Any) -> Text:
     return value if isinstance(value, Text) else Text("" if value is None else str(value))
 
 
-def table(title: str | Text | None, columns: list[str], rows: list[list[Any]]) -> Table:
-    t = Table(title=cell(title) if title is not None else None, show_lines=False, title_justify="left")
+def table(title: str | Text | None, columns: list[str], rows: list[list[Any]], compact: bool = False) -> Table:
+    """A table for people; ``compact`` draws no box (for wide tables that must read at 80 columns)."""
+    t = Table(title=cell(title) if title is not None else None, show_lines=False, title_justify="left",
+              **({"box": box.SIMPLE_HEAD, "pad_edge": False} if compact else {}))
+    cells = [[cell(v) for v in r] for r in rows]
     for i, c in enumerate(columns):
-        t.add_column(cell(c), overflow="fold", no_wrap=i == 0)  # the first column is a key: never broken
-    for r in rows:
-        t.add_row(*[cell(v) for v in r])
+        # no word shorter than WORD_MAX is split across lines: the column is at least that wide
+        longest = max((len(w) for r in cells if i < len(r) for w in r[i].plain.split()), default=0)
+        t.add_column(cell(c), overflow="fold", no_wrap=i == 0,  # the first column is a key: never broken
+                     min_width=min(longest, WORD_MAX) or None)
+    for r in cells:
+        t.add_row(*r)
     return t
+
+
+#: Words up to this long are never split inside a table cell (longer ones, e.g. URLs, may be folded).
+WORD_MAX = 16

@@ -164,18 +164,21 @@ def register(app: typer.Typer) -> None:
             emit_answer("backtest", {"particles": particles, "reps": reps, "seed": seed, "scenarios": scenarios},
                         record, result)
             return
-        rows = []
+        rows, timing = [], []
         for c in result["cases"]:
             p = c["predicted"]
-            rows.append([c["crisis"], c["outcome"] + (" (?)" if c["uncertain"] else ""), p["outcome"],
-                         f"{c['p_actual']:.2f}", f"{c['brier']:.3f}",
-                         "–" if c["days_to_decision"] is None else f"{c['days_to_decision']:g}",
-                         "–" if c["crps_days_to_decision"] is None else f"{c['crps_days_to_decision']:g}"])
-        s = result["settings"]
-        console.print(table(f"Backtest, leave one case out: {s['particles']:,} parameter sets x {s['reps']} "
-                            f"replications per case, seed {result['seed']}",
-                            ["crisis", "actual", "predicted", "P(actual)", "Brier", "days to decision",
-                             "CRPS days"], rows))
+            rows.append([c["crisis"], c["outcome"] + ("?" if c["uncertain"] else ""), p["outcome"],
+                         f"{c['p_actual']:.2f}", f"{c['brier']:.3f}"])
+            if c["days_to_decision"] is not None:
+                timing.append([c["crisis"], f"{c['days_to_decision']:g}", f"{c['crps_days_to_decision']:g}"])
+        st = result["settings"]
+        say(f"Backtest, leave one case out: {st['particles']:,} parameter sets x {st['reps']} replications "
+            f"per case, seed {result['seed']}")
+        console.print(table(None, ["crisis", "actual", "predicted", "p", "Brier"], rows, compact=True))
+        say(("p: the out-of-sample probability of what happened; ? marks an outcome the record classifies "
+             "with doubt", "dim"))
+        console.print(table("Days from the request to the decision, where recorded",
+                            ["crisis", "actual", "CRPS"], timing))
         sc = result["scores"]
         console.print(table("Mean scores over the cases (lower is better)", ["forecast", "Brier", "log score"],
                             [[k.replace("_", " "), f"{v['brier']:.3f}", f"{v['log']:.3f}"] for k, v in sc.items()]))
@@ -186,9 +189,8 @@ def register(app: typer.Typer) -> None:
                             [[r["bin"], r["n"], r["mean_forecast"] if r["n"] else "–", r["observed"] if r["n"] else "–"]
                              for r in result["reliability"]]))
         beat = result["summary"]["beats_base_rate"]
-        say(("The model beats the base rate out of sample on both Brier and log score." if beat else
-             "The model does NOT beat the base rate out of sample on both scores."), " (?) marks an outcome the record "
-            "classifies with doubt.")
+        say("The model beats the base rate out of sample on both Brier and log score." if beat else
+             "The model does NOT beat the base rate out of sample on both scores.")
         say((result["note"], "dim"))
 
     @app.command()
