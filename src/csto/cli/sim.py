@@ -81,6 +81,12 @@ def _simulate_table(payload: dict) -> None:
         say((f"note: {note}", "dim"))
 
 
+ParticlesOpt = Annotated[int, typer.Option("--particles", help="parameter sets drawn from the priors")]
+RepsOpt = Annotated[int, typer.Option("--reps", help="replications per parameter set and case")]
+SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="random seed (>= 0)")]
+ScenariosOpt = Annotated[Path | None, typer.Option("--scenarios", help="scenario directory (default: scenarios/ beside the data)")]
+
+
 def simulation_payload(model, summary: dict, seed: int, overlay: str | None) -> dict:
     """The JSON answer of ``csto simulate`` (fields in docs/simulation.md)."""
     md = model.as_dict()
@@ -104,6 +110,37 @@ def simulation_payload(model, summary: dict, seed: int, overlay: str | None) -> 
                   "stance_mean": dict(zip(md["states"], np.round(model.stance_means().mean(axis=0), 2).tolist())),
                   "notes": md["notes"]},
     }
+
+
+def _backtest_table(result: dict) -> None:
+    rows, timing = [], []
+    for c in result["cases"]:
+        p = c["predicted"]
+        rows.append([c["crisis"], c["outcome"] + ("?" if c["uncertain"] else ""), p["outcome"],
+                     f"{c['p_actual']:.2f}", f"{c['brier']:.3f}"])
+        if c["days_to_decision"] is not None:
+            timing.append([c["crisis"], f"{c['days_to_decision']:g}", f"{c['crps_days_to_decision']:g}"])
+    st = result["settings"]
+    say(f"Backtest, leave one case out: {st['particles']:,} parameter sets x {st['reps']} replications "
+        f"per case, seed {result['seed']}")
+    console.print(table(None, ["crisis", "actual", "predicted", "p", "Brier"], rows, compact=True))
+    say(("p: the out-of-sample probability of what happened; ? marks an outcome the record classifies "
+         "with doubt", "dim"))
+    console.print(table("Days from the request to the decision, where recorded",
+                        ["crisis", "actual", "CRPS"], timing))
+    sc = result["scores"]
+    console.print(table("Mean scores over the cases (lower is better)", ["forecast", "Brier", "log score"],
+                        [[k.replace("_", " "), f"{v['brier']:.3f}", f"{v['log']:.3f}"] for k, v in sc.items()]))
+    cr = result["crps_days_to_decision"]
+    say(f"CRPS of days to decision: model {cr['model']}, median of the other cases {cr['median_of_others']}; "
+        f"Brier of P(request): model {result['request_brier']}, base rate {result['request_base_rate_brier']}")
+    console.print(table("Reliability (every case x class forecast)", ["bin", "n", "mean forecast", "observed"],
+                        [[r["bin"], r["n"], r["mean_forecast"] if r["n"] else "–", r["observed"] if r["n"] else "–"]
+                         for r in result["reliability"]]))
+    beat = result["summary"]["beats_base_rate"]
+    say("The model beats the base rate out of sample on both Brier and log score." if beat else
+         "The model does NOT beat the base rate out of sample on both scores.")
+    say((result["note"], "dim"))
 
 
 def register(app: typer.Typer) -> None:
@@ -147,10 +184,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handles_errors
     def backtest(
-        particles: Annotated[int, typer.Option("--particles", help="parameter sets drawn from the priors")] = 8192,
-        reps: Annotated[int, typer.Option("--reps", help="replications per parameter set and case")] = 32,
-        seed: Annotated[int, typer.Option("--seed", "-s", help="random seed (>= 0)")] = 0,
-        scenarios: Annotated[Path | None, typer.Option("--scenarios", help="scenario directory (default: scenarios/ beside the data)")] = None,
+        particles: ParticlesOpt = 8192,
+        reps: RepsOpt = 32,
+        seed: SeedOpt = 0,
+        scenarios: ScenariosOpt = None,
         format: FormatOpt = Format.table,
         data: DataOpt = None,
     ) -> None:
@@ -164,43 +201,16 @@ def register(app: typer.Typer) -> None:
             emit_answer("backtest", {"particles": particles, "reps": reps, "seed": seed, "scenarios": scenarios},
                         record, result)
             return
-        rows, timing = [], []
-        for c in result["cases"]:
-            p = c["predicted"]
-            rows.append([c["crisis"], c["outcome"] + ("?" if c["uncertain"] else ""), p["outcome"],
-                         f"{c['p_actual']:.2f}", f"{c['brier']:.3f}"])
-            if c["days_to_decision"] is not None:
-                timing.append([c["crisis"], f"{c['days_to_decision']:g}", f"{c['crps_days_to_decision']:g}"])
-        st = result["settings"]
-        say(f"Backtest, leave one case out: {st['particles']:,} parameter sets x {st['reps']} replications "
-            f"per case, seed {result['seed']}")
-        console.print(table(None, ["crisis", "actual", "predicted", "p", "Brier"], rows, compact=True))
-        say(("p: the out-of-sample probability of what happened; ? marks an outcome the record classifies "
-             "with doubt", "dim"))
-        console.print(table("Days from the request to the decision, where recorded",
-                            ["crisis", "actual", "CRPS"], timing))
-        sc = result["scores"]
-        console.print(table("Mean scores over the cases (lower is better)", ["forecast", "Brier", "log score"],
-                            [[k.replace("_", " "), f"{v['brier']:.3f}", f"{v['log']:.3f}"] for k, v in sc.items()]))
-        cr = result["crps_days_to_decision"]
-        say(f"CRPS of days to decision: model {cr['model']}, median of the other cases {cr['median_of_others']}; "
-            f"Brier of P(request): model {result['request_brier']}, base rate {result['request_base_rate_brier']}")
-        console.print(table("Reliability (every case x class forecast)", ["bin", "n", "mean forecast", "observed"],
-                            [[r["bin"], r["n"], r["mean_forecast"] if r["n"] else "–", r["observed"] if r["n"] else "–"]
-                             for r in result["reliability"]]))
-        beat = result["summary"]["beats_base_rate"]
-        say("The model beats the base rate out of sample on both Brier and log score." if beat else
-             "The model does NOT beat the base rate out of sample on both scores.")
-        say((result["note"], "dim"))
+        _backtest_table(result)
 
     @app.command()
     @handles_errors
     def calibrate(
-        particles: Annotated[int, typer.Option("--particles", help="parameter sets drawn from the priors")] = 8192,
-        reps: Annotated[int, typer.Option("--reps", help="replications per parameter set and case")] = 32,
-        seed: Annotated[int, typer.Option("--seed", "-s", help="random seed (>= 0)")] = 0,
+        particles: ParticlesOpt = 8192,
+        reps: RepsOpt = 32,
+        seed: SeedOpt = 0,
         out: Annotated[Path | None, typer.Option("--out", help="where to write the posterior (default: data/sim/posterior.json)")] = None,
-        scenarios: Annotated[Path | None, typer.Option("--scenarios", help="scenario directory (default: scenarios/ beside the data)")] = None,
+        scenarios: ScenariosOpt = None,
         format: FormatOpt = Format.table,
         data: DataOpt = None,
     ) -> None:
