@@ -19,7 +19,7 @@ def record():
 
 @pytest.fixture(scope="module")
 def result(record):
-    return backtest(record, particles=1024, reps=16, seed=0)
+    return backtest(record, particles=1024, reps=16, seed=0, repeats=2)
 
 
 def test_every_crisis_in_the_record_is_run(record, result):
@@ -149,3 +149,10 @@ def test_the_shipped_posterior_is_what_csto_calibrate_computes(record):
     shipped = json.loads((Path(params.files["decision"]).parent / "posterior.json").read_text())
     again = json.loads(json.dumps(calibrate(record, params)))
     assert again["particles"] == shipped["particles"] and again["settings"] == shipped["settings"]
+
+
+def test_scores_carry_their_monte_carlo_error_over_repeated_calibrations(result):
+    model = result["scores"]["model"]
+    assert result["settings"]["repeats"] == 2 and model["brier_mcse"] is not None and model["log_mcse"] is not None
+    assert isinstance(result["summary"]["beats_base_rate_beyond_noise"], bool)
+    assert not result["summary"]["beats_base_rate_beyond_noise"] or result["summary"]["beats_base_rate"]

@@ -339,17 +339,29 @@ def test_drawn_shares_do_not_depend_on_chunking(chunk, toy):
     assert same(simulate(model, 1500, seed=3), simulate(model, runs, seed=3).slice(0, 1500))
 
 
-def test_skipping_the_shares_of_blocks_without_troops_changes_no_number(toy, monkeypatch):
-    from csto.sim import montecarlo
-
-    # each voter accepts troops with chance about 1/4: troops in some blocks, none in others
-    model = toy(means=[0.8] * 6, theta={"stance_sd": 0.3}, deploy_fraction=0.6, deploy_concentration=10.0)
-    lazy = simulate(model, 40 * BLOCK, seed=5)
-    per_block = (lazy.outcome == TROOPS).reshape(40, BLOCK).any(axis=1)
-    assert per_block.any() and not per_block.all()  # some blocks draw shares, some skip them
-    monkeypatch.setattr(montecarlo, "_shares", lambda m, rngs, troops, go, eager=montecarlo._shares:
-                        eager(m, rngs, np.ones_like(troops), go))
-    assert same(lazy, simulate(model, 40 * BLOCK, seed=5))
+def test_later_draws_are_made_only_for_the_replications_that_use_them(toy):
+    # after k, U_request and U_statement, a block draws the decision's numbers for its replications that
+    # ask for help, then M, O and the shares' uniforms for those that send troops, each in replication
+    # order: the sizes of the first block's contingents can be recomputed from its stream by hand
+    model = toy(requested=False, request_features=[1.0, 0.0, 0.0, 0.0, 0.0], means=[9.0] * 6,
+                theta={**SHARP, "req_intercept": 0.0}, deploy_fraction=0.6, deploy_concentration=10.0)
+    out = simulate(model, BLOCK, seed=8)
+    rng = np.random.default_rng(block_streams(8, BLOCK)[0])
+    rng.integers(0, 1, BLOCK)
+    u_request = rng.random(BLOCK)
+    rng.random(BLOCK)
+    requested = u_request < 0.5
+    c = int(requested.sum())
+    rng.standard_normal(c), rng.standard_normal((c, 6)), rng.random(c)  # N_time, eps, U_refuse
+    sending = out.outcome == TROOPS
+    assert np.array_equal(sending, requested) and 0 < c < BLOCK  # every request brings troops here
+    g = int(sending.sum())
+    rng.lognormal(0, 1, g), rng.lognormal(0, 1, g)  # M, O
+    u_share = rng.random((g, 6))
+    from scipy.stats import beta
+    share = beta.ppf(u_share, 6.0, 4.0)
+    expected = np.maximum(1, np.rint(share * model.contingent)) * (model.contingent > 0)
+    assert np.allclose(out.personnel[sending], expected, atol=1)  # the quantile table interpolates
 
 
 # -- step 6: the target's answer ----------------------------------------------------------------------

@@ -177,61 +177,89 @@ def reliability(forecasts: list[np.ndarray], actuals: list[int]) -> list[dict]:
     return rows
 
 
-def backtest(record: Record | None = None, params: Params | None = None, *, particles: int = 8192, reps: int = 32,
-             seed: int = 0, scenarios: Path | None = None, progress=None) -> dict:
-    """Every crisis predicted leave-one-case-out and scored beside the baselines (JSON-ready)."""
-    record = record or Record.open()
-    params = params or params_for(record)
-    tab = cal.table(record, params, particles=particles, reps=reps, seed=seed, scenarios=scenarios,
-                    progress=progress)
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 3]))
-    actuals = [OUTCOMES.index(c["outcome"]) for c in tab.cases]
-    names = ("model", "most_common", "base_rate", "uniform")
-    scores = {k: {"brier": [], "log": []} for k in names}
-    forecasts, cases, crps = [], [], {"model": [], "median_of_others": []}
-    all_w = cal.weights(tab)
+def _leave_one_out(tab: cal.Table, rng: np.random.Generator) -> dict:
+    """Every case's out-of-sample forecast from one calibration table (the importance weights without it)."""
+    C = len(tab.cases)
+    everyone = cal.weights(tab)
+    out = {"p": np.zeros((C, len(OUTCOMES))), "in_sample": np.stack([everyone @ tab.probs[j] for j in range(C)]),
+           "p_request": np.zeros(C), "crps": np.full(C, np.nan), "ess": np.zeros(C)}
     for j, case in enumerate(tab.cases):
         w = cal.weights(tab, j)
-        p = w @ tab.probs[j]
-        forecasts.append(p)
-        fc = {"model": p, **_baselines(actuals, j)}
-        for k in names:
-            scores[k]["brier"].append(_brier(fc[k], actuals[j]))
-            scores[k]["log"].append(_log(fc[k], actuals[j]))
-        p_req = float(w @ tab.p_request[j])
+        out["p"][j], out["p_request"][j], out["ess"][j] = w @ tab.probs[j], w @ tab.p_request[j], cal.ess(w)
+        if case["days_to_decision"] is not None:
+            out["crps"][j] = _crps_days(tab, j, w, case["days_to_decision"], rng)
+    return out
+
+
+def _scores(p: np.ndarray, actuals: list[int]) -> dict:
+    return {"brier": float(np.mean([_brier(p[j], a) for j, a in enumerate(actuals)])),
+            "log": float(np.mean([_log(p[j], a) for j, a in enumerate(actuals)]))}
+
+
+def backtest(record: Record | None = None, params: Params | None = None, *, particles: int = 8192, reps: int = 32,
+             seed: int = 0, repeats: int = 3, scenarios: Path | None = None, progress=None) -> dict:
+    """Every crisis predicted leave-one-case-out and scored beside the baselines (JSON-ready).
+
+    The calibration is run ``repeats`` times from seeds ``seed``, ``seed + 1``, ...; a case's forecast is
+    the average of its out-of-sample forecasts, and the Monte Carlo error of each score is the standard
+    deviation of the repeats' scores over the square root of their number.
+    """
+    record = record or Record.open()
+    params = params or params_for(record)
+    runs = []
+    for r in range(repeats):
+        tab = cal.table(record, params, particles=particles, reps=reps, seed=seed + r, scenarios=scenarios,
+                        progress=progress)
+        runs.append(_leave_one_out(tab, np.random.default_rng(np.random.SeedSequence([seed + r, 3]))))
+    cases_in = tab.cases
+    actuals = [OUTCOMES.index(c["outcome"]) for c in cases_in]
+    p = np.mean([x["p"] for x in runs], axis=0)
+    in_sample = np.mean([x["in_sample"] for x in runs], axis=0)
+    p_request = np.mean([x["p_request"] for x in runs], axis=0)
+    crps_all = np.mean([x["crps"] for x in runs], axis=0)
+    per_repeat = [_scores(x["p"], actuals) for x in runs]
+
+    def mcse(key: str) -> float | None:
+        values = [s[key] for s in per_repeat]
+        return round(float(np.std(values, ddof=1) / np.sqrt(len(values))), 4) if len(values) > 1 else None
+
+    baseline = {k: np.stack([_baselines(actuals, j)[k] for j in range(len(actuals))])
+                for k in ("most_common", "base_rate", "uniform")}
+    summary = {"model": {k: round(v, 4) for k, v in _scores(p, actuals).items()}}
+    summary["model"].update({"brier_mcse": mcse("brier"), "log_mcse": mcse("log")})
+    summary.update({k: {m: round(v, 4) for m, v in _scores(b, actuals).items()} for k, b in baseline.items()})
+    cases, medians = [], []
+    for j, case in enumerate(cases_in):
+        predicted = OUTCOMES[int(p[j].argmax())]
         days = case["days_to_decision"]
-        crps_case = None
         if days is not None:
-            crps_case = round(_crps_days(tab, j, w, days, rng), 3)
-            others = [c["days_to_decision"] for i, c in enumerate(tab.cases) if i != j and c["days_to_decision"]]
-            crps["model"].append(crps_case)
-            crps["median_of_others"].append(abs(float(np.median(others)) - days) if others else float("nan"))
-        predicted = OUTCOMES[int(p.argmax())]
+            others = [c["days_to_decision"] for i, c in enumerate(cases_in) if i != j and c["days_to_decision"]]
+            medians.append(abs(float(np.median(others)) - days) if others else float("nan"))
         cases.append({**case, "predicted": {
-            "outcome": predicted, "probabilities": {o: round(float(x), 4) for o, x in zip(OUTCOMES, p)},
-            "in_sample": {o: round(float(x), 4) for o, x in zip(OUTCOMES, all_w @ tab.probs[j])},
-            "p_request": round(p_req, 4)},
-            "hit": predicted == case["outcome"],
-            "p_actual": round(float(p[actuals[j]]), 4),
-            "brier": round(scores["model"]["brier"][-1], 4), "log_score": round(scores["model"]["log"][-1], 4),
-            "crps_days_to_decision": crps_case,
-            "effective_sample_size": round(cal.ess(w), 1)})
-    requested = [c["requested"] for c in tab.cases]
-    p_requests = [c["predicted"]["p_request"] for c in cases]
-    summary = {k: {"brier": round(float(np.mean(v["brier"])), 4), "log": round(float(np.mean(v["log"])), 4)}
-               for k, v in scores.items()}
-    beats = summary["model"]["brier"] < summary["base_rate"]["brier"] and summary["model"]["log"] < summary["base_rate"]["log"]
+            "outcome": predicted, "probabilities": {o: round(float(x), 4) for o, x in zip(OUTCOMES, p[j])},
+            "in_sample": {o: round(float(x), 4) for o, x in zip(OUTCOMES, in_sample[j])},
+            "p_request": round(float(p_request[j]), 4)},
+            "hit": predicted == case["outcome"], "p_actual": round(float(p[j, actuals[j]]), 4),
+            "brier": round(_brier(p[j], actuals[j]), 4), "log_score": round(_log(p[j], actuals[j]), 4),
+            "crps_days_to_decision": None if np.isnan(crps_all[j]) else round(float(crps_all[j]), 3),
+            "effective_sample_size": round(float(np.mean([x["ess"][j] for x in runs])), 1)})
+    requested = np.array([c["requested"] for c in cases_in], float)
+    base_req = [np.mean(np.delete(requested, j)) for j in range(len(requested))]
+    m, b = summary["model"], summary["base_rate"]
+    beats = m["brier"] < b["brier"] and m["log"] < b["log"]
+    clear = beats and all(b[k] - m[k] > 2 * (m[f"{k}_mcse"] or 0) for k in ("brier", "log"))
+    crps_model = [c for c in crps_all if not np.isnan(c)]
     return {
-        "seed": seed, "settings": tab.settings, "cases": cases,
+        "seed": seed, "settings": {**tab.settings, "seed": seed, "repeats": repeats}, "cases": cases,
         "scores": summary,
-        "crps_days_to_decision": {k: round(float(np.nanmean(v)), 3) if v else None for k, v in crps.items()},
-        "request_brier": round(float(np.mean([(p - r) ** 2 for p, r in zip(p_requests, requested)])), 4),
-        "request_base_rate_brier": round(float(np.mean([(np.mean([x for i, x in enumerate(requested) if i != j]) - r) ** 2
-                                                        for j, r in enumerate(requested)])), 4),
-        "reliability": reliability(forecasts, actuals),
-        "summary": {"cases": len(cases), "hits": sum(c["hit"] for c in cases),
-                    "beats_base_rate": bool(beats),
-                    "effective_sample_size": round(cal.ess(all_w), 1), "particles": particles,
-                    "reps_per_particle": reps},
+        "crps_days_to_decision": {"model": round(float(np.mean(crps_model)), 3) if crps_model else None,
+                                  "median_of_others": round(float(np.nanmean(medians)), 3) if medians else None},
+        "request_brier": round(float(np.mean((p_request - requested) ** 2)), 4),
+        "request_base_rate_brier": round(float(np.mean((np.array(base_req) - requested) ** 2)), 4),
+        "reliability": reliability(list(p), actuals),
+        "summary": {"cases": len(cases), "hits": sum(c["hit"] for c in cases), "beats_base_rate": bool(beats),
+                    "beats_base_rate_beyond_noise": bool(clear),
+                    "effective_sample_size": round(cal.ess(cal.weights(tab)), 1),
+                    "particles": particles, "reps_per_particle": reps, "repeats": repeats},
         "note": NOTE,
     }

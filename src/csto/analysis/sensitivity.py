@@ -33,7 +33,7 @@ from .. import __version__
 from ..errors import UsageError
 from ..sim import compile as compile_model
 from ..sim import montecarlo, params_for
-from ..sim.model import COL, CUT, FACTORS, MISSION, OUTCOMES, POSITIVE, REQ, THETA, TROOPS, CrisisModel, W
+from ..sim.model import COL, CUT, FACTORS, MISSION, OUTCOMES, POSITIVE, THETA, TROOPS, CrisisModel, W
 from ..sim.theta import priors
 
 ASSISTANCE, STATEMENT = OUTCOMES.index("assistance"), OUTCOMES.index("statement")
@@ -159,15 +159,23 @@ class _Draws:
 
     def __init__(self, m: CrisisModel, runs: int, seed: int):
         d, rngs = montecarlo._draw(m, montecarlo.block_streams(seed, runs))
-        if "eps" not in d:  # the engine draws the decision's numbers in a second step (all blocks here)
-            montecarlo._draw_decision(m, rngs, list(range(len(rngs))), d)
-        d = {k: v[:runs] for k, v in d.items()}
+        k = d["k"]
+        requested = np.ones(len(k), bool) if m.requested else d["u_request"] < m.per_set["p_request"][k]
+        # the engine draws the decision's numbers only for the replications that ask for help, in order;
+        # the others' rows stay zero (they never reach a decision)
+        sub = montecarlo._draw_decision(m, rngs, requested)
+        rows = np.flatnonzero(requested)
+        for name in ("n_time", "eps", "u_aside", "u_refuse"):
+            full = np.zeros((len(k), *np.shape(sub["eps"])[1:]) if name in ("eps", "u_aside") else len(k))
+            if sub[name] is not None:
+                full[rows] = sub[name]
+            d[name] = full
+        d = {key: v[:runs] for key, v in d.items()}
         th = m.particles[d["k"]]
         self.th, self.voters = th, _voters(m)
         self.eps = np.ascontiguousarray(d["eps"][:, self.voters])
         self.u_aside = np.ascontiguousarray(d["u_aside"][:, self.voters])
-        self.requested = (np.ones(runs, bool) if m.requested
-                          else d["u_request"] < _sigmoid(th[:, REQ] @ m.request_features))
+        self.requested = requested[:runs]
         self.unrequested = np.where(d["u_statement"] < _sigmoid(th[:, COL["stmt.intercept"]]), STATEMENT, 0)
         # time to decision, in the engine's order of operations: (a + spread_w * spread) + b
         self.t_a = th[:, COL["time.log_median"]] + th[:, COL["time.urgent"]] * m.urgent + th[:, COL["time.contested"]] * m.contested

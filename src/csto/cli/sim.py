@@ -121,25 +121,34 @@ def _backtest_table(result: dict) -> None:
         if c["days_to_decision"] is not None:
             timing.append([c["crisis"], f"{c['days_to_decision']:g}", f"{c['crps_days_to_decision']:g}"])
     st = result["settings"]
-    say(f"Backtest, leave one case out: {st['particles']:,} parameter sets x {st['reps']} replications "
-        f"per case, seed {result['seed']}")
+    say(f"Backtest, leave one case out: {st['particles']:,} parameter sets x {st['reps']} replications per case, "
+        f"{st['repeats']} calibration(s) from seed {result['seed']} averaged")
     console.print(table(None, ["crisis", "actual", "predicted", "p", "Brier"], rows, compact=True))
     say(("p: the out-of-sample probability of what happened; ? marks an outcome the record classifies "
          "with doubt", "dim"))
     console.print(table("Days from the request to the decision, where recorded",
                         ["crisis", "actual", "CRPS"], timing))
     sc = result["scores"]
-    console.print(table("Mean scores over the cases (lower is better)", ["forecast", "Brier", "log score"],
-                        [[k.replace("_", " "), f"{v['brier']:.3f}", f"{v['log']:.3f}"] for k, v in sc.items()]))
+    def score(v: dict, key: str) -> str:
+        return f"{v[key]:.3f}" + (f" ± {v[key + '_mcse']:.3f}" if v.get(key + "_mcse") is not None else "")
+
+    console.print(table("Mean scores over the cases (lower is better; ± Monte Carlo error)",
+                        ["forecast", "Brier", "log score"],
+                        [[k.replace("_", " "), score(v, "brier"), score(v, "log")] for k, v in sc.items()]))
     cr = result["crps_days_to_decision"]
     say(f"CRPS of days to decision: model {cr['model']}, median of the other cases {cr['median_of_others']}; "
         f"Brier of P(request): model {result['request_brier']}, base rate {result['request_base_rate_brier']}")
     console.print(table("Reliability (every case x class forecast)", ["bin", "n", "mean forecast", "observed"],
                         [[r["bin"], r["n"], r["mean_forecast"] if r["n"] else "–", r["observed"] if r["n"] else "–"]
                          for r in result["reliability"]]))
-    beat = result["summary"]["beats_base_rate"]
-    say("The model beats the base rate out of sample on both Brier and log score." if beat else
-         "The model does NOT beat the base rate out of sample on both scores.")
+    summary = result["summary"]
+    if summary["beats_base_rate_beyond_noise"]:
+        say("The model beats the base rate out of sample on both scores, by more than twice their Monte Carlo error.")
+    elif summary["beats_base_rate"]:
+        say("The model scores better than the base rate on both scores, but not by twice their Monte Carlo error "
+            "on both: the difference is not established.")
+    else:
+        say("The model does NOT beat the base rate out of sample on both scores.")
     say((result["note"], "dim"))
 
 
@@ -187,6 +196,8 @@ def register(app: typer.Typer) -> None:
         particles: ParticlesOpt = 8192,
         reps: RepsOpt = 32,
         seed: SeedOpt = 0,
+        repeats: Annotated[int, typer.Option("--repeats", help="calibrations from seeds S, S+1, ...: forecasts "
+                                                               "averaged, scores with their Monte Carlo error")] = 3,
         scenarios: ScenariosOpt = None,
         format: FormatOpt = Format.table,
         data: DataOpt = None,
@@ -195,11 +206,14 @@ def register(app: typer.Typer) -> None:
         from ..analysis.backtest import backtest as run_backtest
 
         _check_calibration_args(particles, reps, seed)
+        if isinstance(repeats, bool) or not 1 <= repeats <= 20:
+            raise SimulationError(f"--repeats: expected a whole number from 1 to 20, got {repeats!r}")
         record = open_record(data)
-        result = run_backtest(record, _params(record), particles=particles, reps=reps, seed=seed, scenarios=scenarios)
+        result = run_backtest(record, _params(record), particles=particles, reps=reps, seed=seed, repeats=repeats,
+                              scenarios=scenarios)
         if format == Format.json:
-            emit_answer("backtest", {"particles": particles, "reps": reps, "seed": seed, "scenarios": scenarios},
-                        record, result)
+            emit_answer("backtest", {"particles": particles, "reps": reps, "seed": seed, "repeats": repeats,
+                                     "scenarios": scenarios}, record, result)
             return
         _backtest_table(result)
 

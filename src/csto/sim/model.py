@@ -59,14 +59,14 @@ All times are in days from the request for help. ``U`` is Uniform(0, 1), ``N`` s
    ``cost_mission``, assistance ``cost_assistance``, split by ``budget_share`` (0 for the target: it never
    pays for help sent to itself).
 
-Draw order (per block of replications, one ``numpy.random.Generator``, each draw for the whole block):
-``k (B,)`` (``Generator.integers``), ``U_request (B,)``, ``U_statement (B,)``; then, only in a block where
-some replication asks for help, ``N_time (B,)``, ``eps (B, n)``, ``U_aside (B, n)`` (only under a rule
-with ``stand_aside``), ``U_refuse (B,)``;
-then, only in a block where some replication sends troops, ``M (B,)``, ``O (B,)`` and, unless the share is
-fixed, ``U_share (B, n)``, each share being ``s_i = F^-1(U_share_i)`` with ``F^-1`` the Beta quantile
-function tabulated on 16,385 points and interpolated linearly. Draws a block would not use are left
-undrawn: each block has its own stream, so no number changes.
+Draw order (per block of replications, one ``numpy.random.Generator``): ``k (B,)``
+(``Generator.integers``), ``U_request (B,)``, ``U_statement (B,)``; then, for the ``c`` replications of
+the block that ask for help, in replication order, ``N_time (c,)``, ``eps (c, n)``, ``U_aside (c, n)``
+(only under a rule with ``stand_aside``), ``U_refuse (c,)``; then, for the ``g`` replications of the block
+that send troops, ``M (g,)``, ``O (g,)`` and, unless the share is fixed, ``U_share (g, n)``, each share
+being ``s_i = F^-1(U_share_i)`` with ``F^-1`` the Beta quantile function tabulated on 16,385 points and
+interpolated linearly. A replication's numbers depend only on the seed, its block and the replications
+before it in its block: not on how a run is chunked or how long it is.
 """
 
 from __future__ import annotations

@@ -119,56 +119,54 @@ def _draw(model: CrisisModel, streams: list[np.random.SeedSequence]) -> tuple[di
     return d, rngs
 
 
-def _wanted(mask: np.ndarray) -> list[int]:
-    """The blocks in which ``mask`` (one value per replication) holds for some replication."""
-    return np.flatnonzero(mask.reshape(-1, BLOCK).any(axis=1)).tolist()
+def _per_block(mask: np.ndarray) -> np.ndarray:
+    """How many replications of each block ``mask`` (one value per replication) holds for."""
+    return mask.reshape(-1, BLOCK).sum(axis=1)
 
 
-def _draw_decision(model: CrisisModel, rngs: list[np.random.Generator], blocks: list[int], d: dict) -> None:
-    """``N_time``, ``eps``, ``U_aside``, ``U_refuse`` of the ``blocks`` named (unset elsewhere).
-
-    A block where nobody asks for help uses none of its later draws: they are left undrawn, which
-    changes no number (each block has its own stream, and nothing after them in it is used either).
-    """
-    B, n, N = BLOCK, model.n, len(rngs) * BLOCK
-    for name in ("n_time", "u_refuse"):  # left unset where unused: only requesting replications read them
-        d[name] = np.empty(N)
-    d["eps"], d["u_aside"] = np.empty((N, n)), np.empty((N, n))
-    for j in blocks:
-        rng, sl = rngs[j], slice(j * B, (j + 1) * B)
-        rng.standard_normal(out=d["n_time"][sl])
-        rng.standard_normal(out=d["eps"][sl])
-        if model.stand_aside:  # only a rule that lets members stand aside reads them
-            rng.random(out=d["u_aside"][sl])
-        rng.random(out=d["u_refuse"][sl])
-
-
-def _draw_transport(model: CrisisModel, rngs: list[np.random.Generator], blocks: list[int], d: dict) -> None:
-    """``M`` and ``O`` of the ``blocks`` named (1 elsewhere): only blocks where troops are sent use them,
-    and nothing after them but the shares (drawn, again, only where troops are sent)."""
-    m, B, N = model, BLOCK, len(rngs) * BLOCK
-    d["mobilise"], d["operation"] = np.ones(N), np.ones(N)
-    for j in blocks:
-        rng, sl = rngs[j], slice(j * B, (j + 1) * B)
-        d["mobilise"][sl] = rng.lognormal(np.log(m.mobilise_median), m.mobilise_sigma, B)
-        d["operation"][sl] = rng.lognormal(np.log(m.operation_median), m.operation_sigma, B)
+def _draw_decision(model: CrisisModel, rngs: list[np.random.Generator], requested: np.ndarray) -> dict:
+    """``N_time``, ``eps``, ``U_aside`` (under a stand-aside rule), ``U_refuse`` for the replications that
+    ask for help, in replication order: each block draws as many as it has such replications."""
+    n, total = model.n, int(requested.sum())
+    d = {"n_time": np.empty(total), "eps": np.empty((total, n)), "u_refuse": np.empty(total),
+         "u_aside": np.empty((total, n)) if model.stand_aside else None}
+    at = 0
+    for rng, c in zip(rngs, _per_block(requested).tolist()):
+        if c:
+            sl = slice(at, at + c)
+            rng.standard_normal(out=d["n_time"][sl])
+            rng.standard_normal(out=d["eps"][sl])
+            if model.stand_aside:
+                rng.random(out=d["u_aside"][sl])
+            rng.random(out=d["u_refuse"][sl])
+            at += c
+    return d
 
 
-def _shares(model: CrisisModel, rngs: list[np.random.Generator], troops: np.ndarray, go: np.ndarray) -> np.ndarray:
-    """The share of its contingent each state sends, ``(len(go), n)``, for the replications ``go``.
+def _draw_transport(model: CrisisModel, rngs: list[np.random.Generator], sending: np.ndarray) -> dict:
+    """``M``, ``O`` and the shares' uniforms ``U_share`` for the replications that send troops, in
+    replication order: each block draws them, in that order, for its own such replications."""
+    m, n, total = model, model.n, int(sending.sum())
+    d = {"mobilise": np.empty(total), "operation": np.empty(total),
+         "u_share": np.empty((total, n)) if m.share_beta is not None else None}
+    at = 0
+    for rng, c in zip(rngs, _per_block(sending).tolist()):
+        if c:
+            sl = slice(at, at + c)
+            d["mobilise"][sl] = rng.lognormal(np.log(m.mobilise_median), m.mobilise_sigma, c)
+            d["operation"][sl] = rng.lognormal(np.log(m.operation_median), m.operation_sigma, c)
+            if d["u_share"] is not None:
+                rng.random(out=d["u_share"][sl])
+            at += c
+    return d
 
-    The uniforms behind them are the last draws of each block, drawn for the whole block, and only in a
-    block where some replication sends troops (elsewhere they would go unused, so skipping them changes no
-    number); a fixed share draws nothing. Only the rows ``go`` are read through the quantile function.
-    """
-    beta, B = model.share_beta, BLOCK
+
+def _shares(model: CrisisModel, t: dict) -> np.ndarray:
+    """The share of its contingent each state sends, one row per replication that sends troops."""
+    beta = model.share_beta
     if beta is None:
-        return np.full((len(go), model.n), model.deploy_fraction)
-    u = np.zeros((len(rngs) * B, model.n))
-    for j, rng in enumerate(rngs):
-        if troops[j * B:(j + 1) * B].any():
-            rng.random(out=u[j * B:(j + 1) * B])
-    return _beta_quantile(u[go], *beta)
+        return np.full((len(t["mobilise"]), model.n), model.deploy_fraction)
+    return _beta_quantile(t["u_share"], *beta)
 
 
 #: Inverse-transform sampling of the Beta shares: a uniform draw read through the Beta quantile function,
@@ -273,12 +271,11 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
         requested = np.ones(N, bool)
     else:  # the chance of a request under each parameter set, then each replication's set
         requested = d["u_request"] < m.per_set["p_request"][k]
-    _draw_decision(m, rngs, _wanted(requested), d)
+    ds = _draw_decision(m, rngs, requested)
     # steps 2-6 run only on the replications with a request (the others stop at step 1)
     rows = np.flatnonzero(requested)
     ks = k[rows]
     ths = m.particles[ks]
-    ds = d if len(rows) == N else {name: d[name][rows] for name in ("n_time", "eps", "u_aside", "u_refuse")}
     r = _decide(m, ks, ths, ds)
     level, blocker = r["level"], r["blocker"]
 
@@ -297,7 +294,7 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     troops = level == TROOPS
     sending = np.zeros(N, bool)
     sending[rows[troops]] = True
-    _draw_transport(m, rngs, _wanted(sending), d)
+    t = _draw_transport(m, rngs, sending)
 
     # transport, operation, withdrawal and costs, only where troops go: each contributor pays its own,
     # or the whole is split by budget shares
@@ -308,7 +305,7 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     go = rows[troops]
     if len(go):
         contributes = willing[troops]
-        share = _shares(m, rngs, sending, go)
+        share = _shares(m, t)
         sent = np.where(contributes, np.maximum(1.0, np.rint(share * m.contingent)), 0.0)
         flights = np.ceil(sent / m.pax_per_flight)
         transit = m.distance_km / (m.air_speed_kmh * 24.0)
@@ -316,10 +313,10 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
         nearest = np.full(len(go), np.inf)
         for i in np.argsort(transit, kind="stable")[::-1]:
             nearest[contributes[:, i]] = transit[i]
-        first[go] = r["days"][troops] + d["mobilise"][go] + nearest
-        withdrawn[go] = first[go] + d["operation"][go] + buildup
+        first[go] = r["days"][troops] + t["mobilise"] + nearest
+        withdrawn[go] = first[go] + t["operation"] + buildup
         personnel[go] = sent.astype(np.int32)
-        own = sent * ((d["operation"][go] + buildup) * m.cost_person_day)[:, None] + 2.0 * flights * m.cost_flight
+        own = sent * ((t["operation"] + buildup) * m.cost_person_day)[:, None] + 2.0 * flights * m.cost_flight
         cost[go] = own.sum(axis=1, keepdims=True) * m.budget_share if m.cost_rule == "budget" else own
     cost[rows[level == MISSION]] += m.cost_mission * m.budget_share
     cost[rows[level == ASSISTANCE]] += m.cost_assistance * m.budget_share
