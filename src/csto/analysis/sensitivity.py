@@ -26,6 +26,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version as _version
+from typing import Any
 
 import numpy as np
 
@@ -138,7 +139,8 @@ def default_inputs(m: CrisisModel) -> tuple[list[str], list[dict]]:
 
 def point_model(m: CrisisModel, inputs: list[Input], values) -> CrisisModel:
     """The compiled model at one point (values on the natural scale): ``dataclasses.replace`` of ``m``."""
-    particles, factors, changes = m.particles.copy(), m.factors.copy(), {}
+    particles, factors = m.particles.copy(), m.factors.copy()
+    changes: dict[str, Any] = {}
     for inp, v in zip(inputs, values):
         factor, _, state = inp.name.partition(".")
         if inp.name in COL:
@@ -198,7 +200,7 @@ def _evaluate(m: CrisisModel, inputs: list[Input], X: np.ndarray, dr: _Draws) ->
 
     # voters first: (nv, P, R), so that a reduction over voters runs over whole contiguous slabs
     F = np.broadcast_to(m.factors[voters][:, None, :], (nv, P, len(FACTORS))).copy()
-    vidx = list(np.flatnonzero(voters))
+    vidx = np.flatnonzero(voters).tolist()
     for name, v in col.items():
         factor, _, state = name.partition(".")
         if factor in TIES and voters[m.states.index(state)]:
@@ -307,7 +309,7 @@ def check_args(base_samples, outputs) -> tuple[str, ...]:
     return outputs
 
 
-def _num(x: float, digits: int = 4) -> float | None:
+def _num(x: float | None, digits: int = 4) -> float | None:
     return None if x is None or not np.isfinite(x) else round(float(x), digits)
 
 
@@ -352,7 +354,7 @@ def sensitivity(scenario, record=None, params=None, *, base_samples: int = 1024,
     results = {}
     for name in outputs:
         y, mcse = values[name]
-        entry = {"description": OUTPUTS[name], "mean": _num(y.mean()), "sd_over_points": _num(y.std()),
+        entry: dict[str, Any] = {"description": OUTPUTS[name], "mean": _num(y.mean()), "sd_over_points": _num(y.std()),
                  "mcse_at_one_point": {"mean": _num(mcse.mean()), "max": _num(mcse.max())},
                  "noise_share": _num((mcse ** 2).mean() / y.var()) if y.var() > 0 else None}
         if y.std() == 0:

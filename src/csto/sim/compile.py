@@ -15,11 +15,13 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from ..errors import validate
 from ..record import Record, RecordError
 from ..record.dates import parse_day
+from ..record.yamlio import LineDict
 from . import decisions, theta
 from . import params as params_mod
 from .decisions import Situation
@@ -53,8 +55,8 @@ def settings_from(raw: object, where: str | Path = "scenario") -> Settings:
     if raw is None:
         return Settings()
     s = validate(Settings, raw, where, "simulation")
-    if hasattr(raw, "line_of"):
-        s._lines.update({"": getattr(raw, "line", None), **{k: raw.line_of(k) for k in raw}})
+    if isinstance(raw, LineDict):
+        s._lines.update({"": raw.line, **{k: raw.line_of(k) for k in raw}})
     if s.cost_rule is not None and s.cost_rule not in COST_RULES:
         raise RecordError(where, s.line_of("cost_rule"), "simulation.cost_rule",
                           f"expected one of {', '.join(COST_RULES)}", s.cost_rule)
@@ -132,8 +134,8 @@ def _forces(record: Record, sit: Situation, states: tuple[str, ...], budget: lis
                         break
             if chosen:
                 break
-    info = {"formation": None, "strength": None, "strength_from": None, "carried_years": None, "stale": False,
-            "members": []}
+    info: dict[str, Any] = {"formation": None, "strength": None, "strength_from": None, "carried_years": None,
+                            "stale": False, "members": []}
     if chosen is None or known is None:
         what = f"{settings.formation}" if settings.formation else f"of kinds {kinds}"
         notes.append(f"no formation {what} with a known strength on or before {sit.date}: no troops can be sent")
@@ -302,7 +304,7 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
     budget = _budget(record, states, target, day, p, notes)
     formation, kind, parts, force_info = _forces(record, sit, states, budget, p, s, where, notes)
     fractions = p.process.deploy_fraction.value
-    frac = fractions.get(kind, fractions.get("default", 0.0))
+    frac = fractions.get(kind or "default", fractions.get("default", 0.0))
     if frac <= 0 and any(parts):
         notes.append(f"{formation}: deploy_fraction 0 for formation kind {kind}: no troops can be sent")
         parts = [0.0] * len(states)
@@ -342,19 +344,19 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
     pr = p.process
     return CrisisModel(
         scenario=sit.id, date=day, states=states, target=target, particles=particles,
-        requested=csto_asked and ceiling > 0, request_features=features,
-        factors=decisions.matrix(fx), voting=voting,
+        requested=csto_asked and ceiling > 0, request_features=np.array(features),
+        factors=decisions.matrix(fx), voting=np.array(voting, bool),
         urgent=float(sit.armed_attack), contested=float(len(basis.penalties)),
         horizon_days=pr.horizon_days.value,
         rule=rule, threshold=threshold, stand_aside=stand_aside, p_stand_aside=p.decision.p_stand_aside.value,
-        floor=floor, ceiling=ceiling, formation=formation, contingent=contingent, asked=_asked(sit),
-        distance_km=distance, deploy_fraction=frac if frac > 0 else 1.0,
+        floor=floor, ceiling=ceiling, formation=formation, contingent=np.array(contingent), asked=_asked(sit),
+        distance_km=np.array(distance), deploy_fraction=frac if frac > 0 else 1.0,
         deploy_concentration=pr.deploy_concentration.value,
         air_speed_kmh=pr.air_speed_kmh.value, pax_per_flight=pr.pax_per_flight.value,
         flights_per_day=pr.flights_per_day.value,
         mobilise_median=pr.mobilise.value.median, mobilise_sigma=pr.mobilise.value.sigma,
         operation_median=pr.operation.value.median, operation_sigma=pr.operation.value.sigma,
-        cost_rule=s.cost_rule or str(pr.cost_rule.value), budget_share=budget,
+        cost_rule=s.cost_rule or str(pr.cost_rule.value), budget_share=np.array(budget),
         cost_person_day=pr.cost_person_day.value, cost_flight=pr.cost_flight.value,
         cost_mission=pr.cost_mission.value, cost_assistance=pr.cost_assistance.value,
         info={"situation": {"id": sit.id, "date": day, "kind": sit.kind, "target": sit.target,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
@@ -128,8 +129,8 @@ def _draw_decision(model: CrisisModel, rngs: list[np.random.Generator], requeste
     """``N_time``, ``eps``, ``U_aside`` (under a stand-aside rule), ``U_refuse`` for the replications that
     ask for help, in replication order: each block draws as many as it has such replications."""
     n, total = model.n, int(requested.sum())
-    d = {"n_time": np.empty(total), "eps": np.empty((total, n)), "u_refuse": np.empty(total),
-         "u_aside": np.empty((total, n)) if model.stand_aside else None}
+    d: dict[str, Any] = {"n_time": np.empty(total), "eps": np.empty((total, n)), "u_refuse": np.empty(total),
+                         "u_aside": np.empty((total, n)) if model.stand_aside else None}
     at = 0
     for rng, c in zip(rngs, _per_block(requested).tolist()):
         if c:
@@ -147,8 +148,8 @@ def _draw_transport(model: CrisisModel, rngs: list[np.random.Generator], sending
     """``M``, ``O`` and the shares' uniforms ``U_share`` for the replications that send troops, in
     replication order: each block draws them, in that order, for its own such replications."""
     m, n, total = model, model.n, int(sending.sum())
-    d = {"mobilise": np.empty(total), "operation": np.empty(total),
-         "u_share": np.empty((total, n)) if m.share_beta is not None else None}
+    d: dict[str, Any] = {"mobilise": np.empty(total), "operation": np.empty(total),
+                         "u_share": np.empty((total, n)) if m.share_beta is not None else None}
     at = 0
     for rng, c in zip(rngs, _per_block(sending).tolist()):
         if c:

@@ -28,7 +28,8 @@ from .model import OUTCOMES
 
 FILES = ("decision", "basis", "relations", "process")
 #: An outcome class by name (``nothing`` .. ``troops``).
-Outcome = Literal[OUTCOMES]
+Outcome = Literal["nothing", "statement", "consultations", "mission", "assistance", "troops"]
+assert Outcome.__args__ == OUTCOMES  # type: ignore[attr-defined]  # one list of classes, checked
 
 
 class _Base(BaseModel):
@@ -268,7 +269,7 @@ class Process(_Base):
     capitals: Capitals
 
 
-_MODELS = {"decision": Decision, "basis": Basis, "relations": Relations, "process": Process}
+_MODELS: dict[str, type[_Base]] = {"decision": Decision, "basis": Basis, "relations": Relations, "process": Process}
 
 
 @dataclass(frozen=True)
@@ -315,7 +316,7 @@ class Params:
             built = {name: _MODELS[name].model_validate(parts[name]) for name in _MODELS}
         except ValidationError as exc:
             raise from_validation(exc, None, "overlay") from None
-        return Params(**built, files=self.files, posterior=self.posterior, base_key=self.base_key,
+        return Params(**built, files=self.files, posterior=self.posterior, base_key=self.base_key,  # type: ignore[arg-type]
                       fixed=tuple(dict.fromkeys((*self.fixed, *map(str, overlay)))))
 
 
@@ -366,7 +367,7 @@ def load(directory: str | Path | None = None, known_sources: set[str] | None = N
         raise RecordErrors(errors)
     from .theta import prior_key
 
-    loaded = Params(**built, files=files, posterior=_posterior(directory / POSTERIOR))
+    loaded = Params(**built, files=files, posterior=_posterior(directory / POSTERIOR))  # type: ignore[arg-type]
     return dataclasses.replace(loaded, base_key=prior_key(loaded))
 
 
