@@ -3,12 +3,14 @@
 Validation happens in two passes: each item against its model (types, dates,
 required sources), then the record as a whole (every source, state,
 organization, organ and office referred to exists; no duplicate ids; no two
-status periods of one state in one organization overlap). All errors are
+status periods of one state in one organization overlap; no status period rests on one opinion-blog or
+state-media source without a claim attributing it). All errors are
 collected, each naming file, line, field and the offending value.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,6 +172,42 @@ def check(loaded: Loaded) -> list[RecordError]:
     errors.extend(_overlaps(loaded, "memberships", lambda m: (m.state, m.org, m.level)))
     errors.extend(_overlaps(loaded, "tenures", lambda t: (t.office, t.acting)))
     errors.extend(_overlaps(loaded, "budget_shares", lambda b: (b.state,)))
+    errors.extend(_unattributed_statuses(loaded))
+    return errors
+
+
+# Source kinds whose word alone does not make a status the record's own fact (DESIGN.md: opinion and state
+# media are claims attributed to their source).
+_ATTRIBUTE_ONLY = ("opinion-blog", "state-media")
+_CONFLICT_NAMED = re.compile(r"conflicts? ([a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?)")
+
+
+def _unattributed_statuses(loaded: Loaded) -> list[RecordError]:
+    """A status period resting on one source of an attribute-only kind needs a claim attributing it.
+
+    The claim is either an opinion from that source whose ``about`` names the state, or a conflict citing that
+    source which the period's note names ("see conflict <id>").
+    """
+    kinds = {s.id: s.kind for s in loaded.items("sources")}
+    opinions = {(o.source, about) for o in loaded.items("opinions") for about in o.about}
+    conflicts = {c.id: {claim.source for claim in c.claims} for c in loaded.items("conflicts")}
+    errors = []
+    for loc in loaded.sections["memberships"]:
+        m = loc.item
+        cited = {ref.id for ref in m.sources}
+        if len(cited) != 1:
+            continue
+        (source,) = cited
+        if kinds.get(source) not in _ATTRIBUTE_ONLY:
+            continue
+        named = _CONFLICT_NAMED.findall(m.note or "")
+        if (source, m.state) in opinions or any(source in conflicts.get(c, ()) for c in named):
+            continue
+        errors.append(RecordError(
+            loc.file, loc.line_of("sources"), "memberships.sources",
+            f"status '{m.status}' of {m.state} in {m.org} from {m.start} rests on a single source of kind "
+            f"{kinds[source]}; state it as a claim attributed to that source (an opinion from it about {m.state}, "
+            f"or a conflict citing it named in the note), or cite a second source", source))
     return errors
 
 
