@@ -29,6 +29,7 @@ LAZY = {
                                   "posterior it simulates from."),
     "sweep": ("csto.cli.sweep", "Run scenarios over a parameter grid: one row per scenario and grid point."),
     "sensitivity": ("csto.cli.sensitivity", "Sobol' indices: which inputs move a crisis's outcome most (SALib)."),
+    "compare": ("csto.cli.compare", "The CSTO beside NATO, the SCO and two bilateral treaties, with ATOP-style codings."),
 }
 
 

@@ -32,6 +32,17 @@ EffectRef = Annotated[str, Field(pattern=r"^[a-z0-9-]+\.[a-z0-9-]+$")]  # articl
 #: The conditions the engine knows how to evaluate; an effect may name only these.
 CONDITIONS = {"request-by-target"}
 
+#: Whose law an instrument is. The engine answers for the CSTO, so it reads only :data:`CSTO_LAW`;
+#: the peers' articles (NATO, the SCO, the bilateral treaties) are held in the same format for
+#: ``csto compare`` (csto.analysis.compare) and never create CSTO obligations.
+Organization = Literal["csto", "un", "nato", "sco", "russia-armenia", "union-state"]
+CSTO_LAW: tuple[str, ...] = ("csto", "un")
+
+#: What an article version sets up besides duties, named so that codings (data/treaty/atop_rules.yaml)
+#: can be derived from the data rather than typed in.
+Provision = Literal["joint-forces", "military-cooperation", "integrated-command", "foreign-bases-veto",
+                    "nuclear-weapons", "membership-procedure", "withdrawal-procedure", "suspension-procedure"]
+
 
 class Clause(Base):
     """A passage of an article: a verbatim quote or a marked paraphrase, with its source."""
@@ -87,6 +98,7 @@ class Effect(Base):
     conditions: list[Condition] = []
     contested_by: list[str] = []
     refs: list[ArticleId] = []
+    area: str | None = None  # where the duty applies, in the text's words, where it says
 
 
 class DecisionRule(Base):
@@ -131,6 +143,7 @@ class Version(Span):
     effects: list[Effect] = []
     decision_rule: DecisionRule | None = None
     explains: list[str] = []
+    provides: list[Provision] = []
     note: str | None = None
 
     @property
@@ -158,7 +171,11 @@ class Article(Base):
 
     @property
     def citation(self) -> str:
-        names = {"cst": "Treaty", "charter": "Charter", "un-charter": "UN Charter"}
+        names = {"cst": "Treaty", "charter": "Charter", "un-charter": "UN Charter",
+                 "north-atlantic-treaty": "North Atlantic Treaty", "sco-charter": "SCO Charter",
+                 "sco-regulation-2009": "SCO Regulation 2009", "ru-am-treaty-1997": "Russia-Armenia Treaty 1997",
+                 "union-state-security-treaty": "Union State Security Treaty",
+                 "csc-regulations-2004": "CSC Regulations 2004"}
         return f"{names.get(self.instrument, self.instrument)} Art. {self.number or '(number not established)'}"
 
 
@@ -167,6 +184,7 @@ class Instrument(Base):
     name: str
     signed: DateText | None = None
     in_force: DateText | None = None
+    organization: Organization = "csto"
     sources: list[str] = Field(min_length=1)
     note: str | None = None
 
@@ -174,6 +192,7 @@ class Instrument(Base):
 class OrganRef(Base):
     id: Ident
     name: str
+    organization: Organization = "csto"
     note: str | None = None
 
 
@@ -244,10 +263,21 @@ class Law:
             raise UnknownError(f"unknown article {article_id!r}: expected one of {', '.join(self.articles)}")
         return self.articles[article_id]
 
-    def in_force(self, day: date) -> list[InForce]:
-        """Every article with a version in force on ``day``, in file order."""
+    def organization(self, article: Article) -> str:
+        """Whose law ``article`` is (its instrument's ``organization``)."""
+        inst = self.instruments.get(article.instrument)
+        return inst.organization if inst else "csto"
+
+    def in_force(self, day: date, organizations: tuple[str, ...] = CSTO_LAW) -> list[InForce]:
+        """Every article of ``organizations``' law with a version in force on ``day``, in file order.
+
+        The default is the CSTO's law (with the UN Charter it relies on): the peers' articles are
+        held for comparison and never enter an assessment unless asked for by name.
+        """
         out = []
         for a in self.articles.values():
+            if self.organization(a) not in organizations:
+                continue
             v = a.version_on(day)
             if v is not None:
                 out.append(InForce(a, v))
@@ -326,6 +356,8 @@ def check(law: Law, where: Path) -> list[RecordError]:
                 errors.append(RecordError(where, None, f"{at}.amended_by", "unknown instrument", v.amended_by))
             for loc, problem, value in version_problems(v, law, effects):
                 errors.append(RecordError(where, None, field_path(at, loc), problem, value))
+            for loc, problem, value in organization_problems(a, v, law):
+                errors.append(RecordError(where, None, field_path(at, loc), problem, value))
         ordered = sorted(a.versions, key=lambda v: dates.first_day(v.start))
         for before, after in zip(ordered, ordered[1:]):
             if before.end is None or dates.first_day(after.start) <= dates.last_day(before.end):
@@ -358,3 +390,26 @@ def version_problems(v: Version, law: Law, effects: set[str]):
         for i, kind in enumerate(e.when.kinds or []):
             if kind not in law.kinds:
                 yield (*at, "when", "kinds", i), "unknown kind", kind
+
+
+def organization_problems(a: Article, v: Version, law: Law):
+    """A version may name only its own organization's organs and articles: no CSTO duty through NATO's council."""
+    if a.instrument not in law.instruments:
+        return
+    own = law.organization(a)
+
+    def foreign(organ: str) -> bool:
+        return organ in law.organs and law.organs[organ].organization != own
+
+    for i, organ in enumerate(v.decision_rule.organs if v.decision_rule else []):
+        if foreign(organ):
+            yield ("decision_rule", "organs", i), f"organ of another organization ({law.organs[organ].organization}, " \
+                                                  f"not {own})", organ
+    for n, e in enumerate(v.effects):
+        if e.organ and foreign(e.organ):
+            yield ("effects", n, "organ"), f"organ of another organization ({law.organs[e.organ].organization}, " \
+                                           f"not {own})", e.organ
+        for i, ref in enumerate(e.refs):
+            other = law.articles.get(ref)
+            if other is not None and law.organization(other) not in (own, "un"):
+                yield ("effects", n, "refs", i), f"article of another organization ({law.organization(other)})", ref
