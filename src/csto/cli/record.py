@@ -210,11 +210,21 @@ def overlap(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = 
         say((f"{org_id}: {text}", "dim"))
 
 
-def export(to: Annotated[str, typer.Option("--to", help="csv, json or sqlite")],
+def export(to: Annotated[str, typer.Option("--to", help="csv, json or sqlite (the record); state-year, state-day "
+                                                        "or dyad-year (a research panel)")],
            directory: Annotated[Path, typer.Argument(help="output directory (created if missing)")],
+           file_format: Annotated[str, typer.Option("--file-format", help="a panel's file: csv, parquet or stata")] = "csv",
            data: DataOpt = None) -> None:
-    """Write the whole record to DIR as CSV files (one per section), one JSON file, or the SQLite file."""
-    written = exporter.export(open_record(data), to, directory)
+    """Write the whole record to DIR (CSV files, one JSON file or the SQLite file), or a research panel
+    (state-year, state-day, dyad-year) as CSV, Parquet or Stata with datapackage.json and CITATION.cff."""
+    if to in ("state-year", "state-day", "dyad-year"):
+        from ..analysis import panels  # pandas and the law only for panels: the other commands stay quick to start
+
+        written = panels.export(open_record(data), to, directory, file_format)
+    elif file_format != "csv":
+        raise UserError(f"--file-format applies to the panels (state-year, state-day, dyad-year), not to --to {to}")
+    else:
+        written = exporter.export(open_record(data), to, directory)
     for path in written:
         say(str(path))
 

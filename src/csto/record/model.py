@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from ..errors import FieldProblem
 from . import dates
 
 DateText = Annotated[str, BeforeValidator(dates.check)]
@@ -76,8 +77,55 @@ class Source(Base):
 
 
 class State(Fact):
+    """A state, by ISO 3166-1 alpha-3 code, with the keys other data sets use for it.
+
+    The keys are optional (a state named only in passing may lack them) and each is read from a
+    public list cited in the state's ``sources``: ISO 3166-1 numeric (three digits, as text, so
+    ``"051"`` keeps its zero), the Correlates of War state number (``ccode``), the Gleditsch-Ward
+    number (``gwcode``: it differs from ``ccode`` for Serbia, 340 against 345), the Wikidata item
+    and today's capital with its coordinates (decimal degrees, WGS 84).
+    """
+
     code: StateCode
     name: str
+    iso_numeric: str | None = None
+    ccode: Annotated[int, Field(strict=True, ge=2, le=999)] | None = None
+    gwcode: Annotated[int, Field(strict=True, ge=2, le=999)] | None = None
+    wikidata: str | None = None
+    capital: str | None = None
+    capital_lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    capital_lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+    @field_validator("iso_numeric", mode="before")
+    @classmethod
+    def _three_digits(cls, v):
+        if v is not None and not (isinstance(v, str) and len(v) == 3 and v.isascii() and v.isdigit()):
+            raise ValueError("expected an ISO 3166-1 numeric code: three digits in quotes, e.g. '051'")
+        return v
+
+    @field_validator("wikidata", mode="before")
+    @classmethod
+    def _wikidata_item(cls, v):
+        if v is not None and not (isinstance(v, str) and v[:1] == "Q" and v[1:].isascii() and v[1:].isdigit()
+                                  and v[1:2] != "0"):
+            raise ValueError("expected a Wikidata item id: Q and digits, e.g. Q399")
+        return v
+
+    @field_validator("capital_lat", "capital_lon", mode="before")
+    @classmethod
+    def _number(cls, v):
+        if isinstance(v, bool) or (v is not None and not isinstance(v, (int, float))):
+            raise ValueError("expected decimal degrees (a number, e.g. 40.1667)")
+        return v
+
+    @model_validator(mode="after")
+    def _coordinates_in_pairs(self):
+        if (self.capital_lat is None) != (self.capital_lon is None):
+            missing = "capital_lon" if self.capital_lon is None else "capital_lat"
+            raise FieldProblem(missing, "a capital's coordinates come in pairs: capital_lat and capital_lon")
+        if self.capital_lat is not None and not self.capital:
+            raise FieldProblem("capital", "coordinates need the capital's name")
+        return self
 
 
 class Organization(Fact):
