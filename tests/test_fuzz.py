@@ -29,12 +29,13 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 10
 runner = CliRunner()
 
 COMMANDS = ["members", "history", "timeline", "organs", "who", "events", "conflicts", "sources", "overlap",
-            "check", "obligations", "article", "articles", "export"]
-OPTIONS = ["--on", "--from", "--to", "--status", "--org", "--format", "-f", "--overlay", "--brief", "--to",
+            "check", "obligations", "article", "articles", "export", "forces", "budget", "crises", "missions",
+            "exercises"]
+OPTIONS = ["--on", "--from", "--to", "--status", "--org", "--kind", "--format", "-f", "--overlay", "--brief", "--to",
            "--data", "-h", "--debug"]
 HOSTILE = ["[/x]", "[bold]", ":100:", "2022-02-30", "0000-01-01", "2022-01-10", "json", "table", "csto", "CSTO",
            "arm", "ARM", "-", "--", "", " ", "\x00", "9" * 5001, "x" * 300, "/dev/zero", ".", str(SCENARIO),
-           str(OVERLAY), "secretary-general", "cst-4", "member", "all"]
+           str(OVERLAY), "secretary-general", "cst-4", "member", "all", "crisis", "act"]
 token = st.one_of(st.sampled_from(OPTIONS), st.sampled_from(HOSTILE), st.text(max_size=12))
 
 

@@ -148,3 +148,195 @@ def test_a_cache_path_that_is_a_file_exits_2(fixture_dir, tmp_path, monkeypatch)
     monkeypatch.setenv("CSTO_CACHE", str(tmp_path / "cache"))
     result = run("check", "--data", fixture_dir)
     assert result.exit_code == 2 and "CSTO_CACHE" in result.stderr
+
+
+# --- forces, budget, crises, missions, exercises, events --kind -------------------------------------------------
+
+ALLIANCE = """
+formations:
+  - {id: rrf, name: Rapid force, kind: rapid-reaction, from: "2009-02-04", sources: [src-paper]}
+formation_members:
+  - {formation: rrf, state: RUS, from: "2009-06-14", sources: [src-paper]}
+  - {formation: rrf, state: UZB, from: "2009-06-14", to: "2012-12-18", sources: [src-paper]}
+strengths:
+  - {formation: rrf, personnel: 20000, from: "2013", to: "2013", sources: [src-paper]}
+contributions:
+  - {formation: rrf, state: RUS, share: 0.5, from: "2009", to: "2019", sources: [src-paper]}
+  - {formation: rrf, state: ARM, personnel: 300, from: "2009-10-20", to: "2009-10-20", description: One battalion.,
+     sources: [src-paper]}
+benefits:
+  - {id: cheap-arms, description: Arms at Russian domestic prices., states: [ARM], sources: [src-paper]}
+exercises:
+  - {id: drill-2019, name: Drill 2019, host: RUS, participants: [ARM, RUS], from: "2019-10-21", to: "2019-10-29",
+     sources: [src-paper]}
+  - {id: drill-2022, name: Drill 2022, from: "2022", to: "2022", sources: [src-paper]}
+missions:
+  - id: peace-2022
+    name: Peacekeepers in Armenia
+    host: ARM
+    kind: peacekeeping
+    from: "2022-01-06"
+    to: "2022-01-19"
+    personnel: 2000
+    contributors: [{state: RUS, personnel: 1800}, {state: UZB}]
+    sources: [src-paper]
+crises:
+  - id: arm-2022
+    name: Attack on Armenia
+    date: "2022-09-13"
+    kind: armed-aggression
+    targets: [ARM]
+    request: {by: ARM, to: csto, date: "2022-09-13", asked_for: [troops, observers]}
+    other_requests: [{by: ARM, to: RUS, date: "2022-09-14"}]
+    response: {outcome: mission, decided: "2022-09-13", decided_by: csc}
+    uncertain: The mission was a fact-finding one.
+    sources: [src-paper]
+  - id: uzb-1999
+    name: Incursion
+    date: "1999-08"
+    kind: terrorism
+    targets: [UZB]
+    response: {outcome: statement}
+    sources: [src-paper]
+"""
+
+
+@pytest.fixture
+def alliance(fixture_dir):
+    (fixture_dir / "alliance.yaml").write_text(ALLIANCE)
+    return ["--data", str(fixture_dir)]
+
+
+def answer(*args) -> dict:
+    result = run(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_forces_json_reads_members_strength_carried_and_contributions_on_the_date(alliance):
+    doc = answer("forces", "--on", "2010-01-01", *alliance)
+    assert doc["command"] == "forces" and doc["question"] == {"on": "2010-01-01"}
+    [rrf] = doc["result"]
+    assert (rrf["id"], rrf["members"], rrf["strength"]) == ("rrf", ["RUS", "UZB"], None)
+    assert [(c["state"], c["share"], c["from"], c["to"]) for c in rrf["contributions"]] == [("RUS", 0.5, "2009", "2019")]
+    assert rrf["other_contribution_dates"] == ["2009-10-20"]
+    assert rrf["sources"] == [{"id": "src-paper", "passage": None}]
+
+
+def test_forces_json_carries_the_latest_strength_forward(alliance):
+    [rrf] = answer("forces", "--on", "2015-12-31", *alliance)["result"]
+    assert rrf["members"] == ["RUS"] and rrf["contributions"][0]["state"] == "RUS"
+    strength = rrf["strength"]
+    assert (strength["personnel"], strength["from"], strength["to"], strength["carried_years"]) == (20000, "2013", "2013", 2.0)
+    assert strength["sources"] == [{"id": "src-paper", "passage": None}]
+
+
+def test_forces_table_shows_strength_date_and_years_carried(alliance):
+    result = run("forces", "--on", "2015-12-31", *alliance)
+    assert result.exit_code == 0, result.output
+    assert "about 20,000" in result.stdout and "2 years" in result.stdout and "RUS" in result.stdout
+    assert "also recorded for 2009-10-20" in result.stdout
+
+
+def test_forces_before_any_formation_says_so(alliance):
+    result = run("forces", "--on", "2000-01-01", *alliance)
+    assert result.exit_code == 0 and "No formation is recorded on 2000-01-01" in result.stdout
+    assert answer("forces", "--on", "2000-01-01", *alliance)["result"] == []
+
+
+def test_budget_json_lists_shares_their_total_and_the_benefits(alliance):
+    doc = answer("budget", "--on", "2022-06-01", *alliance)
+    assert doc["question"] == {"on": "2022-06-01"}
+    shares = doc["result"]["shares"]
+    assert [(s["state"], s["name"], s["share"], s["from"]) for s in shares] == [("RUS", "Russia", 0.5, "2021"),
+                                                                               ("ARM", "Armenia", 0.1, "2021")]
+    assert doc["result"]["total"] == 0.6
+    assert doc["result"]["benefits"] == [{"id": "cheap-arms", "description": "Arms at Russian domestic prices.",
+                                          "states": ["ARM"], "note": None,
+                                          "sources": [{"id": "src-paper", "passage": None}]}]
+
+
+def test_budget_before_any_share_says_so_and_still_lists_benefits(alliance):
+    result = run("budget", "--on", "2010-01-01", *alliance)
+    assert result.exit_code == 0
+    assert "No budget share is recorded on 2010-01-01" in result.stdout and "cheap-arms" in result.stdout
+
+
+def test_crises_json_keeps_requests_response_and_doubt(alliance):
+    doc = answer("crises", *alliance)
+    assert [c["id"] for c in doc["result"]] == ["uzb-1999", "arm-2022"]  # oldest first
+    arm = doc["result"][1]
+    assert (arm["date"], arm["kind"], arm["targets"]) == ("2022-09-13", "armed-aggression", ["ARM"])
+    assert arm["request"]["asked_for"] == ["troops", "observers"] and arm["other_requests"][0]["to"] == "RUS"
+    assert (arm["response"]["outcome"], arm["response"]["decided"]) == ("mission", "2022-09-13")
+    assert arm["uncertain"] == "The mission was a fact-finding one."
+
+
+@pytest.fixture
+def wide(monkeypatch):
+    """A terminal wide enough that no table cell wraps (tests/test_terminal.py checks 80 and 120 columns)."""
+    from csto.cli import common
+
+    monkeypatch.setattr(common.console, "width", 200)
+
+
+def test_crises_table_says_who_asked_whom_for_what(alliance, wide):
+    out = run("crises", *alliance).stdout
+    assert "ARM -> CSTO 2022-09-13: troops, observers; ARM -> RUS 2022-09-14: not known" in out
+    assert "mission?" in out and "no request" in out and "2022-09-13 csc" in out
+    assert "The mission was a fact-finding one." in out
+
+
+def test_missions_json_and_table(alliance, wide):
+    [m] = answer("missions", *alliance)["result"]
+    assert (m["id"], m["host"], m["from"], m["to"], m["personnel"]) == ("peace-2022", "ARM", "2022-01-06", "2022-01-19", 2000)
+    assert m["contributors"] == [{"state": "RUS", "personnel": 1800, "description": None},
+                                 {"state": "UZB", "personnel": None, "description": None}]
+    out = run("missions", *alliance).stdout
+    assert "peace-2022" in out and "RUS 1,800, UZB" in out
+
+
+@pytest.mark.parametrize("window, expect", [
+    ([], ["drill-2019", "drill-2022"]),
+    (["--from", "2019-10-29"], ["drill-2019", "drill-2022"]),
+    (["--from", "2019-10-30"], ["drill-2022"]),
+    (["--to", "2019-10-20"], []),
+    (["--from", "2022-12-31", "--to", "2023-01-01"], ["drill-2022"]),  # "2022" means any day of 2022
+])
+def test_exercises_overlapping_a_period(window, expect, alliance):
+    doc = answer("exercises", *window, *alliance)
+    assert [x["id"] for x in doc["result"]] == expect
+    assert set(doc["question"]) == {"from", "to"}
+
+
+def test_exercises_with_from_after_to_exit_2(alliance):
+    result = run("exercises", "--from", "2020-01-01", "--to", "2019-01-01", *alliance)
+    assert result.exit_code == 2 and "is after" in result.stderr
+
+
+@pytest.mark.parametrize("kind, expect", [
+    ("crisis", ["arm-2022", "uzb-1999"]), ("mission", ["peace-2022"]), ("exercise", ["drill-2019", "drill-2022"]),
+    ("milestone", ["founding"]), ("CRISIS", ["arm-2022", "uzb-1999"]),
+])
+def test_events_of_one_kind(kind, expect, alliance):
+    doc = answer("events", "--kind", kind, *alliance)
+    assert sorted(h["id"] for h in doc["result"]) == expect
+    assert doc["question"]["kind"] == kind
+
+
+def test_events_kind_act_is_every_act(alliance):
+    kinds = {h["kind"] for h in answer("events", "--kind", "act", *alliance)["result"]}
+    assert kinds == {"act:signature", "act:freeze"}
+    assert {h["kind"] for h in answer("events", "--kind", "act:freeze", *alliance)["result"]} == {"act:freeze"}
+
+
+def test_an_unknown_event_kind_exits_2_listing_the_kinds(alliance):
+    result = run("events", "--kind", "party", *alliance)
+    assert result.exit_code == 2 and "unknown event kind 'party'" in result.stderr and "crisis" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["forces"], ["budget"], ["crises"], ["missions"], ["exercises"]])
+def test_the_new_commands_answer_an_empty_record(command, data):
+    """The fixture record holds no forces, crises, missions or exercises: the commands still answer."""
+    assert run(*command, *data).exit_code == 0
+    assert answer(*command, *data)["ok"] is True

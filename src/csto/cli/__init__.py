@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
+from . import alliance as _alliance
 from . import common
 from . import record as _record
 from . import treaty as _treaty
@@ -125,6 +126,7 @@ def _options(
 
 # Each layer's commands register here, one line each (keep this list flat); the simulation's are in LAZY.
 _record.register(app)
+_alliance.register(app)
 _treaty.register(app)
 
 

@@ -19,6 +19,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -57,6 +58,7 @@ class Format(str, enum.Enum):
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table (default, for people) or json (stable fields, see README)")]
+OnOpt = Annotated[str | None, typer.Option("--on", help="the date to ask about, YYYY-MM-DD (default: today)")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="record directory (default: $CSTO_DATA or the shipped data/)")]
 
 #: Bad input from the user, reported with exit code 2 (the name the command modules import).
@@ -142,6 +144,11 @@ def day(text: str | None, option: str):
         raise DateError(f"{option}: {exc}") from None
 
 
+def on_or_today(text: str | None) -> date:
+    """The --on date, today when it is not given."""
+    return day(text, "--on") or date.today()
+
+
 def open_record(data: Path | None) -> Record:
     return Record.open(data)
 
@@ -180,6 +187,18 @@ def emit_answer(command: str, question: dict[str, Any], record: Record | None, r
 def refs(ids: list[str]) -> list[dict]:
     """Source ids as the ``sources`` objects every answer uses: ``{"id", "passage"}`` (passage unknown here)."""
     return [{"id": i, "passage": None} for i in ids]
+
+
+def fact_refs(fact: Any) -> list[dict]:
+    """A fact's sources as ``{"id", "passage"}`` objects, in the order written."""
+    return [{"id": r.id, "passage": r.passage} for r in fact.sources]
+
+
+def cite(sources: Any, limit: int = 2) -> str:
+    """Source ids for a table cell: the first few, then a count (JSON output keeps them all)."""
+    ids = list(dict.fromkeys(getattr(r, "id", r) for r in sources))
+    shown = ", ".join(ids[:limit])
+    return shown + (f" +{len(ids) - limit}" if len(ids) > limit else "")
 
 
 def period_row(row: Any) -> dict[str, Any]:

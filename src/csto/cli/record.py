@@ -16,11 +16,15 @@ from .common import (
     DataOpt,
     Format,
     FormatOpt,
+    OnOpt,
     UserError,
+    cite,
     console,
     day,
     emit_answer,
+    fact_refs,
     handles_errors,
+    on_or_today,
     open_record,
     period_row,
     refs,
@@ -29,23 +33,9 @@ from .common import (
 )
 from .render import status_bar, tree_of_organs
 
-OnOpt = Annotated[str | None, typer.Option("--on", help="the date to ask about, YYYY-MM-DD (default: today)")]
+#: The kinds ``events --kind`` accepts, short: every act is ``act:KIND`` (README, "JSON fields").
+EVENT_KINDS = [k for k in Record.event_kinds() if not k.startswith("act:")] + ["act:KIND"]
 OrgOpt = Annotated[str, typer.Option("--org", help="organization id (CSTO, CIS, EAEU, SCO, BRICS, NATO, UN, ...)")]
-
-
-def _on(text: str | None) -> date:
-    return day(text, "--on") or date.today()
-
-
-def cite(refs, limit: int = 2) -> str:
-    """Source ids for a table cell: the first few, then a count (JSON output keeps them all)."""
-    ids = list(dict.fromkeys(getattr(r, "id", r) for r in refs))
-    shown = ", ".join(ids[:limit])
-    return shown + (f" +{len(ids) - limit}" if len(ids) > limit else "")
-
-
-def _refs(item) -> list[dict]:
-    return [{"id": r.id, "passage": r.passage} for r in item.sources]
 
 
 def _since(text: str, attested: bool) -> str:
@@ -67,7 +57,7 @@ def members(on: OnOpt = None,
             status: Annotated[str, typer.Option("--status", help="member|observer|partner|negotiating|suspended|former|all")] = "member",
             org: OrgOpt = CSTO, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Who was a member (or observer, partner, former member...) on a date."""
-    when = _on(on)
+    when = on_or_today(on)
     rec = open_record(data)
     rows = rec.members(when, status, org)
     if format is Format.json:
@@ -93,9 +83,9 @@ def history(state: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, 
                           "periods": [{"org": p.org, "status": p.status, "level": p.level,
                                        "participation": p.participation, "from": p.start,
                                        "from_attested": p.from_attested, "to": p.end,
-                                       "note": p.note, "sources": _refs(p)} for p in h["periods"]],
+                                       "note": p.note, "sources": fact_refs(p)} for p in h["periods"]],
                           "acts": [{"org": a.org, "kind": a.kind, "date": a.date, "instrument": a.instrument,
-                                    "note": a.note, "sources": _refs(a)} for a in h["acts"]]})
+                                    "note": a.note, "sources": fact_refs(a)} for a in h["acts"]]})
     console.print(table(f"{h['name']} ({h['state']}): status periods", ["org", "status", "from", "to", "sources"],
                         [[p.org, _status_label(p), _since(p.start, p.from_attested), p.end or "", cite(p.sources)]
                          for p in h["periods"]]))
@@ -124,7 +114,7 @@ def organs(on: Annotated[str | None, typer.Option("--on", help="only organs in e
                            "composition": o.composition, "function": o.function,
                            "quote": o.quote.model_dump() if o.quote else None, "decision_rule": o.decision_rule,
                            "cadence": o.cadence, "from": o.start, "from_attested": o.from_attested, "to": o.end,
-                           "sources": _refs(o)} for o in found])
+                           "sources": fact_refs(o)} for o in found])
     if not found:
         say(f"No organ is recorded on {day(on, '--on')}." if on else "No organ is recorded.")
         return
@@ -134,12 +124,12 @@ def organs(on: Annotated[str | None, typer.Option("--on", help="only organs in e
 def who(office: Annotated[str, typer.Argument(help="office id, e.g. secretary-general")],
         on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Who held an office on a date."""
-    when = _on(on)
+    when = on_or_today(on)
     rec = open_record(data)
     held = rec.holder(office, when)
     if format is Format.json:
         return emit_answer("who", {"office": office, "on": when}, rec, [{"office": t.office, "holder": t.holder, "state": t.state, "acting": t.acting,
-                           "from": t.start, "to": t.end, "sources": _refs(t)} for t in held])
+                           "from": t.start, "to": t.end, "sources": fact_refs(t)} for t in held])
     if not held:
         say(f"No holder of {office} is recorded on {when}.")
         return
@@ -150,17 +140,19 @@ def who(office: Annotated[str, typer.Argument(help="office id, e.g. secretary-ge
 
 def events(start: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
            end: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
+           kind: Annotated[str | None, typer.Option("--kind", help=f"only this kind: {', '.join(EVENT_KINDS)}; "
+                                                                   "act for every act")] = None,
            format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Everything dated in a period: milestones, acts, summits, exercises, missions, crises."""
     lo, hi = day(start, "--from"), day(end, "--to")
     if lo and hi and lo > hi:
         raise UserError(f"--from {lo} is after --to {hi}")
     rec = open_record(data)
-    found = rec.events(lo, hi)
+    found = rec.events(lo, hi) if kind is None else rec.events_of_kind(kind, lo, hi)
     if format is Format.json:
-        return emit_answer("events", {"from": lo, "to": hi}, rec,
+        return emit_answer("events", {"from": lo, "to": hi, "kind": kind}, rec,
                            [{**h.as_dict(), "sources": refs(h.sources)} for h in found])
-    console.print(table("events", ["date", "kind", "title", "states", "sources"],
+    console.print(table(f"events of kind {kind}" if kind else "events", ["date", "kind", "title", "states", "sources"],
                         [[h.date, h.kind, h.title, " ".join(h.states), cite(h.sources)] for h in found]))
 
 
@@ -192,7 +184,7 @@ def sources(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
 
 def overlap(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """States x organizations on a date: who belongs to what."""
-    when = _on(on)
+    when = on_or_today(on)
     rec = open_record(data)
     grid = rec.overlap(when)
     orgs = rec.organization_ids()

@@ -9,10 +9,29 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import get_args
 
-from ..errors import CstoError
+from ..errors import CstoError, DateError
 from . import dates
-from .model import SECTIONS, Act, Base, Conflict, Membership, Opinion, Organ, Source, State, Strength, Tenure
+from .model import (
+    SECTIONS,
+    Act,
+    ActKind,
+    Base,
+    Benefit,
+    Conflict,
+    Contribution,
+    EventKind,
+    Exercise,
+    Formation,
+    Membership,
+    Opinion,
+    Organ,
+    Source,
+    State,
+    Strength,
+    Tenure,
+)
 from .store import compile_record
 from .yamlio import RecordError
 
@@ -379,5 +398,62 @@ class Record:
     def close(self) -> None:
         self.db.close()
 
+    # --- forces, budget, exercises and events by kind, as the commands of the same names show them ----------
 
-__all__ = ["Record", "RecordError", "UnknownError", "StatusRow", "StrengthOn", "Happening", "default_data_dir", "CSTO"]
+    def forces_on(self, on: date | str) -> list[FormationOn]:
+        """Each formation in existence on ``on``: its members, its strength (carried forward), its contributions.
+
+        Contributions are those in force on ``on``; ``other_contribution_dates`` lists the dates of the
+        formation's contributions that are not, so a caller can say where more are recorded.
+        """
+        out = []
+        for f in self.forces(on):
+            formation = f["formation"]
+            current = f["contributions"]
+            others = [c.start for c in self.all("contributions", "formation = ?", (formation.id,), "from_day")
+                      if c not in current]
+            out.append(FormationOn(formation, self.formation_members(formation.id, on),
+                                   self.strength_on(formation.id, on), current, list(dict.fromkeys(others))))
+        return out
+
+    def benefits(self) -> list[Benefit]:
+        """The benefits of membership the sources name (undated)."""
+        return self.all("benefits")
+
+    def exercises_between(self, start: date | str | None = None, end: date | str | None = None) -> list[Exercise]:
+        """Exercises whose period overlaps [start, end] (either end open), oldest first."""
+        lo = _day(start) if start else date.min.isoformat()
+        hi = _day(end) if end else date.max.isoformat()
+        if lo > hi:
+            raise DateError(f"--from {lo} is after --to {hi}")
+        return self.all("exercises", "from_day <= ? AND (to_day IS NULL OR to_day >= ?)", (hi, lo), "from_day, rowid")
+
+    @staticmethod
+    def event_kinds() -> list[str]:
+        """Every kind ``events`` can report: the record's event kinds, ``act:KIND`` for each act, exercise,
+        mission, crisis."""
+        return [*get_args(EventKind), *(f"act:{k}" for k in get_args(ActKind)), "exercise", "mission", "crisis"]
+
+    def events_of_kind(self, kind: str, start: date | str | None = None,
+                       end: date | str | None = None) -> list[Happening]:
+        """:meth:`events` of one kind; ``act`` stands for every ``act:KIND``. Case-insensitive."""
+        kind = kind.strip().lower()
+        kinds = self.event_kinds()
+        if kind != "act" and kind not in kinds:
+            raise UnknownError(f"unknown event kind {kind!r}: expected one of {', '.join(kinds)} (or act for every act)")
+        return [h for h in self.events(start, end) if h.kind == kind or (kind == "act" and h.kind.startswith("act:"))]
+
+
+@dataclass(frozen=True)
+class FormationOn:
+    """A formation as read on a day (``csto forces``): who belongs, its strength, the contributions in force."""
+
+    formation: Formation
+    members: list[str]
+    strength: StrengthOn | None
+    contributions: list[Contribution]
+    other_contribution_dates: list[str] = field(default_factory=list)
+
+
+__all__ = ["Record", "RecordError", "UnknownError", "StatusRow", "StrengthOn", "FormationOn", "Happening", "default_data_dir",
+           "CSTO"]

@@ -1,0 +1,186 @@
+"""Commands over what the alliance has and has done: forces, budget, crises, missions, exercises.
+
+Each prints a table for people and, under ``--format json``, the record's own fields for each item
+(``from``/``to``, sources as ``{id, passage}``) in the answer envelope (README, "JSON fields").
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ..record.query import FormationOn
+from .common import (
+    DataOpt,
+    Format,
+    FormatOpt,
+    OnOpt,
+    cite,
+    console,
+    day,
+    emit_answer,
+    handles_errors,
+    on_or_today,
+    open_record,
+    say,
+    table,
+)
+
+
+def dump(item: Any) -> dict[str, Any]:
+    """A record entity as the answers give it: its YAML field names, ``id`` first, ``note`` and ``sources`` last."""
+    out = item.model_dump(mode="json", by_alias=True)
+    first = {"id": out.pop("id")} if "id" in out else {}
+    last = {"note": out.pop("note"), "sources": out.pop("sources")}
+    return {**first, **out, **last}
+
+
+def _count(n: int | None) -> str:
+    return "" if n is None else f"{n:,}"
+
+
+def _share(x: float | None) -> str:
+    return "" if x is None else f"{x:.0%}"
+
+
+def _notes(items: list[tuple[str, str | None]]) -> None:
+    """One dim paragraph per item that has a note, after its key (long texts wrap at the terminal's width)."""
+    for key, text in items:
+        if text:
+            say((f"{key}: {' '.join(text.split())}", "dim"))
+
+
+def _strength(found) -> list[str]:
+    """Strength, the date it was reported for, and how many years it is carried forward: three cells."""
+    if found is None:
+        return ["not recorded", "", ""]
+    s = found.strength
+    return [f"{'about ' if s.approximate else ''}{s.personnel:,}", s.start,
+            f"{found.carried_years:g} years" if found.carried_years else ""]
+
+
+def _formation_json(f: FormationOn) -> dict[str, Any]:
+    strength = None
+    if f.strength is not None:
+        s = dump(f.strength.strength)
+        strength = {"personnel": s["personnel"], "approximate": s["approximate"], "from": s["from"], "to": s["to"],
+                    "carried_years": f.strength.carried_years, "note": s["note"], "sources": s["sources"]}
+    contributions = [{k: v for k, v in dump(c).items() if k != "formation"} for c in f.contributions]
+    formation = dump(f.formation)
+    last = {"note": formation.pop("note"), "sources": formation.pop("sources")}
+    return {**formation, "members": f.members, "strength": strength, "contributions": contributions,
+            "other_contribution_dates": f.other_contribution_dates, **last}
+
+
+def forces(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """The collective forces on a date: members, strength (the latest figure, carried forward), contributions."""
+    when = on_or_today(on)
+    rec = open_record(data)
+    found = rec.forces_on(when)
+    if format is Format.json:
+        return emit_answer("forces", {"on": when}, rec, [_formation_json(f) for f in found])
+    if not found:
+        say(f"No formation is recorded on {when}.")
+        return
+    console.print(table(f"CSTO forces on {when}", ["formation", "since", "members", "strength", "reported for",
+                                                    "carried"],
+                        [[f.formation.id, f.formation.start, " ".join(f.members) or "none recorded",
+                          *_strength(f.strength)] for f in found]))
+    say(("strength: the latest figure reported on or before the date, carried forward the years shown", "dim"))
+    for f in found:
+        if f.contributions:
+            console.print(table(f"{f.formation.id}: national contributions in force on {when}",
+                                ["state", "personnel", "share", "from", "to", "description"],
+                                [[c.state, _count(c.personnel), _share(c.share), c.start, c.end or "",
+                                  c.description or ""] for c in f.contributions]))
+        if f.other_contribution_dates:
+            say((f"{f.formation.id}: national contributions also recorded for "
+                 f"{', '.join(f.other_contribution_dates)} (csto forces --on DATE)", "dim"))
+
+
+def budget(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """Shares of the CSTO's budget on a date, and the benefits of membership the sources name."""
+    when = on_or_today(on)
+    rec = open_record(data)
+    shares, benefits = rec.budget_shares(when), rec.benefits()
+    total = round(sum(b.share for b in shares), 6)
+    if format is Format.json:
+        return emit_answer("budget", {"on": when}, rec, {
+            "shares": [{"state": b.state, "name": rec.states[b.state].name, **{k: v for k, v in dump(b).items()
+                                                                                if k != "state"}} for b in shares],
+            "total": total, "benefits": [dump(b) for b in benefits]})
+    if shares:
+        console.print(table(f"Budget shares on {when}", ["state", "name", "share", "from", "to", "sources"],
+                            [[b.state, rec.states[b.state].name, _share(b.share),
+                              f"by {b.start}" if b.from_attested else b.start, b.end or "", cite(b.sources)]
+                             for b in shares]))
+        say(f"total {total:.0%}")
+        _notes([(b.state, b.note) for b in shares])
+    else:
+        say(f"No budget share is recorded on {when}.")
+    console.print(table("Benefits of membership", ["benefit", "states", "description", "sources"],
+                        [[b.id, " ".join(b.states), b.description, cite(b.sources)] for b in benefits]))
+
+
+def _requests(crisis) -> list:
+    return [r for r in (crisis.request, *crisis.other_requests) if r is not None]
+
+
+def _asked(crisis) -> str:
+    """'KGZ -> RUS 2010-06-12: troops; KGZ -> CSTO 2010-06: equipment', or 'no request'."""
+    found = [f"{r.by} -> {r.to.upper()} {r.date}: {', '.join(r.asked_for) or 'not known'}" for r in _requests(crisis)]
+    return "; ".join(found) or "no request"
+
+
+def crises(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """Every crisis in the record: who was asked for what, what the CSTO did and when it decided."""
+    rec = open_record(data)
+    found = sorted(rec.crises(), key=lambda c: c.date)
+    if format is Format.json:
+        return emit_answer("crises", {}, rec, [dump(c) for c in found])
+    console.print(table("Crises", ["crisis", "date", "kind", "targets", "asked", "outcome", "decided"],
+                        [[c.id, c.date, c.kind, " ".join(c.targets), _asked(c),
+                          c.response.outcome + ("?" if c.uncertain else "")
+                          + (" (refused)" if c.response.refused_by_target else ""),
+                          " ".join(x for x in (c.response.decided, c.response.decided_by) if x)]
+                         for c in found]))
+    say(("asked: requester -> addressee, date: what was asked for; ? marks an outcome the record classifies with "
+         "doubt, for the reason below", "dim"))
+    _notes([(f"{c.id}?", c.uncertain) for c in found])
+
+
+def missions(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """Every CSTO mission: host, kind, dates, personnel and each state's contingent."""
+    rec = open_record(data)
+    found = rec.missions()
+    if format is Format.json:
+        return emit_answer("missions", {}, rec, [dump(m) for m in found])
+    console.print(table("Missions", ["mission", "host", "kind", "from", "to", "personnel", "contingents"],
+                        [[m.id, m.host, m.kind, m.start, m.end or "", _count(m.personnel),
+                          ", ".join(f"{c.state} {c.personnel:,}" if c.personnel else c.state for c in m.contributors)]
+                         for m in found]))
+    _notes([(m.id, m.description) for m in found])
+
+
+def exercises(start: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
+              end: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
+              format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """Joint exercises whose dates overlap a period (default: all): series, host, participants."""
+    lo, hi = day(start, "--from"), day(end, "--to")
+    rec = open_record(data)
+    found = rec.exercises_between(lo, hi)
+    if format is Format.json:
+        return emit_answer("exercises", {"from": lo, "to": hi}, rec, [dump(x) for x in found])
+    console.print(table("Exercises", ["exercise", "from", "to", "host", "participants", "sources"],
+                        [[x.id, x.start, x.end or "", x.host or "", " ".join(x.participants), cite(x.sources)]
+                         for x in found]))
+    say(f"{len(found)} exercise(s); names, descriptions and notes: --format json")
+
+
+COMMANDS = [forces, budget, crises, missions, exercises]
+
+
+def register(app: typer.Typer) -> None:
+    for command in COMMANDS:
+        app.command(command.__name__)(handles_errors(command))
