@@ -4,12 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test fuzz bench clean
+.PHONY: demo test fuzz bench lock clean
 
-$(STAMP): pyproject.toml
+# Installs the versions pinned in requirements.lock (pyproject.toml gives only compatible ranges), so CI is reproducible.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[test,bench]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -25,6 +26,14 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+# Regenerate requirements.lock from pyproject.toml's ranges (newest versions PyPI has); then run `make test`.
+# pip-tools runs in a venv of its own (build/lock-venv), so that it never enters the project's environment.
+lock:
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet pip-tools
+	build/lock-venv/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra test --extra bench \
+		--upgrade --output-file requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
