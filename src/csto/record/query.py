@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections import defaultdict
@@ -9,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import get_args
+from typing import NamedTuple, get_args
 
 from ..errors import CstoError, DateError
 from . import dates
@@ -116,6 +117,30 @@ def _adjacent(before: Membership, after: Membership) -> bool:
     return before.end is not None and (dates.first_day(after.start) - dates.last_day(before.end)).days == 1
 
 
+class _Period(NamedTuple):
+    """A status period as ``members`` reads it: the memberships table's columns, unvalidated (see ``_periods``)."""
+
+    rowid: int
+    state: str
+    org: str
+    status: str
+    level: str
+    participation: str
+    start: str
+    end: str | None
+    from_day: str
+    to_day: str | None
+    note: str | None
+    from_attested: bool
+    sources: tuple[str, ...]
+
+
+def _follows(before: _Period, after: _Period) -> bool:
+    """True when ``after`` starts the day after ``before`` ends (as :func:`_adjacent`, on resolved days)."""
+    return before.to_day is not None and (date.fromisoformat(after.from_day)
+                                          - date.fromisoformat(before.to_day)).days == 1
+
+
 def _day(on: date | str) -> str:
     return on.isoformat() if isinstance(on, date) else dates.parse_day(on).isoformat()
 
@@ -163,6 +188,10 @@ class Record:
         return self.states[code]
 
     def organizations(self) -> list:
+        return list(self._organizations)
+
+    @cached_property
+    def _organizations(self) -> list:
         return self.all("organizations")
 
     def organization(self, org_id: str):
@@ -192,46 +221,86 @@ class Record:
 
         ``status`` is one of member, observer, partner, negotiating, suspended, applicant, former or all.
         ``former`` lists states that held membership before ``on`` and hold none on ``on``; ``all``
-        lists every current status plus the former members.
+        lists every current status plus the former members. The rows are shared between calls on one
+        Record (a period's row is the same on every day it is in force): read them, do not modify them.
         """
         valid = {"member", "observer", "partner", "negotiating", "suspended", "applicant", "former", "all"}
         if status not in valid:
             raise UnknownError(f"unknown status {status!r}: expected one of {', '.join(sorted(valid))}")
         org = self.organization(org.upper()).id
-        current = [self._spanning(m) for m in self.valid_on("memberships", on, "org = ?", (org,))]
+        day = _day(on)
+        current = [self._spanning(p) for p in self._periods
+                   if p.org == org and p.from_day <= day and (p.to_day is None or p.to_day >= day)]
         rows = [r for r in current if status in ("all", r.status)]
         if status == "former":
-            rows += self._former(on, org, {r.state for r in current if r.status == "member"})
+            rows += self._former(day, org, {r.state for r in current if r.status == "member"})
         elif status == "all":  # a state listed with its current status is not listed again as former
-            rows += self._former(on, org, {r.state for r in current})
+            rows += self._former(day, org, {r.state for r in current})
         return sorted(rows, key=lambda r: (r.status != "member", r.status, r.level, r.state))
 
-    def _spanning(self, m: Membership) -> StatusRow:
-        """``m`` as a row whose since/until span the unbroken run of periods with the same status.
+    def _spanning(self, p: _Period) -> StatusRow:
+        """``p`` as a row whose since/until span the unbroken run of periods with the same status.
 
         Armenia has been a member since 1992 without a break: the freeze of 2024 splits its record
         into two periods (participation full, then frozen), but "member until 2024" would misread.
         """
-        periods = self.all("memberships", "state = ? AND org = ? AND level = ? AND status = ?",
-                           (m.state, m.org, m.level, m.status), "from_day")
-        index = periods.index(m)
-        lo = hi = index
-        while lo > 0 and _adjacent(periods[lo - 1], periods[lo]):
-            lo -= 1
-        while hi < len(periods) - 1 and _adjacent(periods[hi], periods[hi + 1]):
-            hi += 1
-        row = self._row(m)
-        return StatusRow(row.state, row.name, row.org, row.status, row.level, row.participation,
-                         periods[lo].start, periods[hi].end, row.sources, row.note, periods[lo].from_attested)
+        row = self._rows.get((p.rowid, p.status))
+        if row is None:
+            first, last = self._spans[p.rowid]
+            row = self._rows[(p.rowid, p.status)] = StatusRow(
+                p.state, self.states[p.state].name, p.org, p.status, p.level, p.participation, first.start, last.end,
+                list(p.sources), p.note, first.from_attested)
+        return row
 
-    def _former(self, on: date | str, org: str, members_now: set[str]) -> list[StatusRow]:
-        day = _day(on)
-        past = self.all("memberships", "org = ? AND status = 'member' AND to_day < ?", (org, day))
-        last: dict[str, Membership] = {}
-        for m in past:
-            if m.state not in members_now and (m.state not in last or m.end > last[m.state].end):
-                last[m.state] = m
-        return [self._row(m, "former") for m in last.values()]
+    @cached_property
+    def _rows(self) -> dict[tuple[int, str], StatusRow]:
+        """The rows ``members`` has built, by (period, status shown): a period's row is the same on every day."""
+        return {}
+
+    @cached_property
+    def _periods(self) -> list[_Period]:
+        """Every status period, read once per Record from the table's columns (no JSON parsed, nothing validated:
+        the record was validated when it was compiled). ``members`` filters these in Python."""
+        rows = self.db.execute("SELECT rowid, state, org, status, level, participation, valid_from, valid_to, "
+                               "from_day, to_day, note, from_attested, sources FROM memberships ORDER BY rowid")
+        return [_Period(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], bool(r[11]),
+                        tuple(dict.fromkeys(ref["id"] for ref in json.loads(r[12] or "[]"))))
+                for r in rows]
+
+    @cached_property
+    def _spans(self) -> dict[int, tuple[_Period, _Period]]:
+        """For each status period (by rowid), the first and last period of its unbroken run (see ``_spanning``)."""
+        runs: dict[tuple, list[_Period]] = defaultdict(list)
+        for p in self._periods:
+            runs[(p.state, p.org, p.level, p.status)].append(p)
+        spans = {}
+        for periods in runs.values():
+            periods.sort(key=lambda p: p.from_day)
+            for index, p in enumerate(periods):
+                lo = hi = index
+                while lo > 0 and _follows(periods[lo - 1], periods[lo]):
+                    lo -= 1
+                while hi < len(periods) - 1 and _follows(periods[hi], periods[hi + 1]):
+                    hi += 1
+                spans[p.rowid] = (periods[lo], periods[hi])
+        return spans
+
+    def _former(self, day: str, org: str, members_now: set[str]) -> list[StatusRow]:
+        last: dict[str, _Period] = {}
+        for p in self._periods:
+            if p.org != org or p.status != "member" or p.to_day is None or p.to_day >= day:
+                continue
+            if p.state not in members_now and (p.state not in last or p.end > last[p.state].end):
+                last[p.state] = p
+        rows = []
+        for p in last.values():
+            row = self._rows.get((p.rowid, "former"))
+            if row is None:
+                row = self._rows[(p.rowid, "former")] = StatusRow(
+                    p.state, self.states[p.state].name, p.org, "former", p.level, p.participation, p.start, p.end,
+                    list(p.sources), p.note, p.from_attested)
+            rows.append(row)
+        return rows
 
     def history(self, state: str) -> dict:
         """Every status period and every dated act of ``state``, in every organization, oldest first."""
