@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Literal
 
 from ..record import Record, UnknownError, dates
-from ..record.model import Base, Ident, StateCode
+from ..record.model import Base, Ident
 from ..record.yamlio import LineDict, RecordError, RecordErrors, line_at, read
 from .articles import Article, Law, Span, Version, law_for, version_problems
+from .scenario import StateInput
 from .validate import dotted, validate
 
 
@@ -37,7 +38,7 @@ class ArticleChange(Base):
 
 
 class MembershipChange(Span):
-    state: StateCode
+    state: StateInput
     status: Literal["member", "observer", "partner", "suspended", "none"]
     participation: Literal["full", "frozen"] = "full"
 

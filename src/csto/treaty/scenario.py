@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from ..record import Record, dates
-from ..record.model import Base, DateText, Ident, StateCode
+from ..record.model import Base, DateText, Ident
 from ..record.yamlio import LineDict, RecordError, RecordErrors, read
 from .articles import Law, PerpetratorType, Threat, law_for
 from .validate import FieldProblem, validate
@@ -30,6 +30,18 @@ ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 REQUEST_WITHIN_YEARS = 1
 
 
+def _upper(value: object) -> object:
+    """Three letters in any case, upper-cased; anything else as written, for the error to quote."""
+    ok = isinstance(value, str) and len(value) == 3 and value.isascii() and value.isalpha()
+    return value.upper() if ok else value
+
+
+#: An ISO 3166-1 alpha-3 code as a scenario or an overlay may write it: in any case (``arm`` is ARM, as on
+#: the command line), upper-cased on reading. The JSON Schema accepts either case too.
+StateInput = Annotated[str, BeforeValidator(_upper),
+                       Field(pattern=r"^[A-Z]{3}$", json_schema_extra={"pattern": r"^[A-Za-z]{3}$"})]
+
+
 def _full_day(text: str) -> str:
     dates.parse_day(text)
     return text
@@ -39,9 +51,9 @@ class Perpetrator(Base):
     """Who acted: a state (with its code), a non-state group, or unknown."""
 
     type: PerpetratorType = Field(description="state, non-state or unknown")
-    state: StateCode | None = Field(default=None, description="ISO 3166-1 alpha-3 code, required when type is state")
+    state: StateInput | None = Field(default=None, description="ISO 3166-1 alpha-3 code, required when type is state")
     name: str | None = Field(default=None, description="a name for a non-state group")
-    backed_by: list[StateCode] = Field(default=[], description="states alleged to back a non-state perpetrator")
+    backed_by: list[StateInput] = Field(default=[], description="states alleged to back a non-state perpetrator")
 
     @model_validator(mode="after")
     def _state_given(self):
@@ -58,7 +70,7 @@ class Location(Base):
     place: str | None = None
     on_recognised_territory: bool = Field(
         default=True, description="true if on the internationally recognised territory of the target(s)")
-    territory_of: StateCode | None = Field(default=None, description="whose recognised territory it is, if not the target's")
+    territory_of: StateInput | None = Field(default=None, description="whose recognised territory it is, if not the target's")
 
 
 AskedFor = Literal["troops", "peacekeepers", "equipment", "advisers", "observers", "consultations"]
@@ -67,7 +79,7 @@ AskedFor = Literal["troops", "peacekeepers", "equipment", "advisers", "observers
 class Request(Base):
     """A request for help: who asked, when, under which article, to which organ."""
 
-    by: StateCode
+    by: StateInput
     date: DateText = Field(description="the day of the request, YYYY-MM-DD: on or after the event's day, "
                                        f"and within {REQUEST_WITHIN_YEARS} year of it",
                            json_schema_extra={"pattern": ISO_DAY})
@@ -92,7 +104,7 @@ class Event(Base):
     title: str | None = None
     date: DateText = Field(description="the day it happened, YYYY-MM-DD", json_schema_extra={"pattern": ISO_DAY})
     kind: Ident = Field(description="one of the kinds in data/treaty/kinds.yaml")
-    targets: list[StateCode] = Field(min_length=1, description="the state(s) attacked or threatened")
+    targets: list[StateInput] = Field(min_length=1, description="the state(s) attacked or threatened")
     perpetrator: Perpetrator
     location: Location = Location()
     request: Request | None = Field(description="the request for help, or none")
@@ -173,9 +185,10 @@ def _unknown_names(raw: LineDict, record: Record, law: Law, path: Path) -> list[
                                kind))
     targets = raw.get("targets")
     for i, code in enumerate(targets if isinstance(targets, list) else []):
-        if isinstance(code, str) and code.isupper() and len(code) == 3 and code not in record.states:
+        if isinstance(code, str) and code.isascii() and code.isalpha() and len(code) == 3 \
+                and code.upper() not in record.states:
             out.append(RecordError(path, _line(raw, f"targets[{i}]"), f"targets[{i}]",
-                                   "unknown state: not an ISO 3166-1 alpha-3 code the record holds", code))
+                                   "unknown state: not an ISO 3166-1 alpha-3 code the record holds", code.upper()))
     return out
 
 
@@ -219,6 +232,8 @@ def load_scenario(path: str | Path, record: Record | None = None, law: Law | Non
                                   f"unknown article; expected one of {', '.join(law.articles)}", event.request.article))
     if event.request and event.request.to:
         organs = sorted({*law.organs, *(o.id for o in record.organs())})
+        if event.request.to not in organs and event.request.to.upper() in record.states:  # a state, in any case
+            event = event.model_copy(update={"request": event.request.model_copy(update={"to": event.request.to.upper()})})
         bilateral = event.request.to in record.states and event.request.to != event.request.by
         if event.request.to not in organs and not bilateral:
             errors.append(RecordError(path, _line(raw, "request.to"), "request.to",
