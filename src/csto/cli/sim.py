@@ -28,6 +28,33 @@ from .common import (
 
 PROGRESS_FROM = 200_000  # runs; below this a run takes well under a second
 
+# What --help says of each command's output (paragraphs one string each: the help wraps them to the terminal).
+SIMULATE_HELP = "\n\n".join([
+    "Monte Carlo of one crisis: outcome probabilities, timings, personnel and cost by state, who blocks.",
+    "Every figure carries its Monte Carlo standard error (±) or its count (n). Outcome: the probability of each "
+    "class, nothing < statement < consultations < mission < assistance < troops. Timing: days from the request "
+    "to the decision, the first troops and the withdrawal, and the peak personnel, as p05 / p50 / p95 over the "
+    "runs where they happen (not shown from fewer than 100).",
+    "By state: P(sends), the share of runs in which the state sends troops; persons, the mean it sends when it "
+    "does; cost, its mean cost over every run, in illustrative US dollars (the target never pays); P(blocks), "
+    "the share in which it is the blocker under a consensus rule (the most reluctant voter, holding the decision "
+    "below what the treaty allows); P(outvoted), the share in which a qualified majority decided more than it "
+    "accepted; stance, its mean latent stance over the parameter sets (higher accepts stronger action, read "
+    "against the cutpoints between the classes).",
+    "The model, its assumptions and every JSON field: docs/simulation.md.",
+])
+BACKTEST_HELP = "\n\n".join([
+    "Every historical crisis predicted leave-one-case-out and scored (Brier, log, CRPS) beside baselines.",
+    "Each case is predicted by the model calibrated on the other cases only. Per case: actual, the outcome the "
+    "record gives (? where it classifies it with doubt); predicted, the most likely class; p, the out-of-sample "
+    "probability of what happened (higher is better); Brier, the multiclass Brier score of the case's forecast, "
+    "the sum over the six classes of (probability - 1 if it happened, else 0) squared: 0 is perfect, 2 the "
+    "worst. The log score is -ln p; the CRPS scores the days to decision. Mean scores (lower is better) stand "
+    "beside three baselines (the most common class, the base rate, uniform), with the Monte Carlo error of "
+    "--repeats calibrations.",
+    "Method and measured scores: docs/simulation.md, \"csto backtest\".",
+])
+
 
 def _params(record):
     return params_for(record, check_sources=True)
@@ -153,7 +180,7 @@ def _backtest_table(result: dict) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
+    @app.command(help=SIMULATE_HELP)
     @handles_errors
     def simulate(
         scenario: Annotated[Path, typer.Argument(help="scenario YAML (scenarios/*.yaml)")],
@@ -190,7 +217,7 @@ def register(app: typer.Typer) -> None:
         else:
             _simulate_table(payload)
 
-    @app.command()
+    @app.command(help=BACKTEST_HELP)
     @handles_errors
     def backtest(
         particles: ParticlesOpt = 8192,

@@ -80,8 +80,18 @@ def scenario_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+# What --help says of the output (paragraphs one string each: the help wraps them to the terminal).
+SWEEP_HELP = "\n\n".join([
+    "Run scenarios over a parameter grid: one row per scenario and grid point (same numbers on any backend).",
+    "Columns: the scenario and the grid values; p_troops, the probability of troops; most_likely, the modal "
+    "outcome; decision_p50 and first_troops_p50, median days from the request (blank where too few runs); "
+    "peak_personnel_p50; cost_mean_total, mean cost in illustrative US dollars. --format json adds every "
+    "outcome's probability and each measure's mean and quantiles (docs/benchmarks.md, \"Beyond one machine\").",
+])
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("sweep")
+    @app.command("sweep", help=SWEEP_HELP)
     @handles_errors
     def sweep_command(
         scenarios: Annotated[list[Path], typer.Argument(help="scenario YAML files, or directories of them")],
