@@ -1,23 +1,28 @@
 """Property tests (Hypothesis): on generated input, the record and treaty commands exit 0 or 2, never 1, and never
 show a traceback; a JSON error has the documented shape.
 
-Three surfaces: command lines of the record and treaty commands, mutated scenario files, mutated overlay files.
-``make test`` runs a small budget (``CSTO_FUZZ_EXAMPLES``, default 25 per surface); ``make fuzz`` runs 10,000
-per surface (figures in the README, "Development").
+Four surfaces: command lines of the record and treaty commands, mutated scenario files, mutated overlay files, and
+data folders with one file mutated or replaced (``csto check`` exits 0 or 2 within a time limit: never 1, never
+hangs). ``make test`` runs a small budget (``CSTO_FUZZ_EXAMPLES``, default 25 per surface); ``make fuzz`` runs
+10,000 per surface (figures in the README, "Development").
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from csto.cli import app
+from csto.record.query import default_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "kazakhstan-2022-01.yaml"
@@ -108,3 +113,74 @@ def test_mutated_overlays_exit_0_or_2(data):
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
         check(runner.invoke(app, ["obligations", str(SCENARIO), "--overlay", str(path), "--brief", "--format",
                                   data.draw(st.sampled_from(["json", "table"]))]))
+
+
+class Hang(Exception):
+    pass
+
+
+def _hang(signum, frame):
+    raise Hang("csto check ran past the time limit (a hang)")
+
+
+@pytest.fixture(scope="module")
+def data_copy(tmp_path_factory):
+    """One folder holding a copy of the record's files, restored before each example (the same path every time,
+    so the unchanged files' validated copies in the cache are reused and an example costs one file's read)."""
+    originals = {p.name: p.read_bytes() for p in sorted(default_data_dir().glob("*.yaml"))}
+    folder = tmp_path_factory.mktemp("fuzz-data") / "data"
+    folder.mkdir()
+    for name, blob in originals.items():
+        (folder / name).write_bytes(blob)
+    assert runner.invoke(app, ["check", "--data", str(folder)]).exit_code == 0  # primes the cache
+    cache = Path(os.environ["CSTO_CACHE"])
+    return folder, originals, set(cache.rglob("*")), cache
+
+
+def _restore(folder: Path, originals: dict[str, bytes]) -> None:
+    for path in folder.iterdir():
+        if path.name not in originals or not path.is_file() or path.is_symlink():
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    for name, blob in originals.items():
+        if not (folder / name).is_file() or (folder / name).read_bytes() != blob:
+            (folder / name).write_bytes(blob)
+
+
+@FUZZ
+@given(st.data())
+def test_mutated_data_folders_check_exits_0_or_2(data_copy, data):
+    folder, originals, kept, cache = data_copy
+    _restore(folder, originals)
+    name = data.draw(st.sampled_from(sorted(originals)))
+    target = folder / name
+    how = data.draw(st.sampled_from(["text"] * 8 + ["fifo", "dev-zero", "directory", "empty", "binary", "new"]))
+    if how == "text":
+        target.write_text(mutate(originals[name].decode("utf-8"), data.draw), encoding="utf-8",
+                          errors="surrogatepass")
+    elif how == "fifo":
+        target.unlink()
+        os.mkfifo(target)
+    elif how == "dev-zero":
+        target.unlink()
+        target.symlink_to("/dev/zero")
+    elif how == "directory":
+        target.unlink()
+        target.mkdir()
+    elif how == "empty":
+        target.write_bytes(b"")
+    elif how == "binary":
+        target.write_bytes(data.draw(st.binary(max_size=200)))
+    else:
+        (folder / "zz-new.yaml").write_text(mutate(originals[name].decode("utf-8"), data.draw), encoding="utf-8",
+                                            errors="surrogatepass")
+    previous = signal.signal(signal.SIGALRM, _hang)
+    signal.alarm(60)
+    try:
+        check(runner.invoke(app, ["check", "--data", str(folder), "--format",
+                                  data.draw(st.sampled_from(["json", "table"]))], catch_exceptions=False))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        for path in set(cache.rglob("*")) - kept:  # records built from mutated folders: not kept (disk)
+            if path.is_file():
+                path.unlink()
