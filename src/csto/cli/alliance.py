@@ -23,6 +23,7 @@ from .common import (
     handles_errors,
     on_or_today,
     open_record,
+    paragraph,
     say,
     table,
 )
@@ -48,7 +49,7 @@ def _notes(items: list[tuple[str, str | None]]) -> None:
     """One dim paragraph per item that has a note, after its key (long texts wrap at the terminal's width)."""
     for key, text in items:
         if text:
-            say((f"{key}: {' '.join(text.split())}", "dim"))
+            paragraph((f"{key}: {' '.join(text.split())}", "dim"))
 
 
 def _strength(found) -> list[str]:

@@ -24,14 +24,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from ..errors import CstoError, UsageError
 from ..record import Record
 from ..record.dates import DateError, parse_day
+from .layout import Grid, Paragraph
 
 #: Where a bug is reported (README, "Reporting a bug").
 REPORT = "report it with the command you ran and the output of `csto --version` (README, \"Reporting a bug\")"
@@ -134,6 +133,12 @@ def say(*parts: str | tuple[str, str]) -> None:
     console.print(Text.assemble(*parts))
 
 
+def paragraph(*parts: str | tuple[str, str] | Text, indent: int = 0, hang: int = 2) -> None:
+    """Print text for people wrapped to the terminal, indented by ``indent``, its continuation lines by ``hang``
+    more (a part is plain text or (text, style); nothing is read as markup)."""
+    console.print(Paragraph(Text.assemble(*parts), indent, hang))
+
+
 def day(text: str | None, option: str):
     """Parse a --on/--from/--to value, naming the option on error."""
     if text is None:
@@ -214,20 +219,8 @@ def cell(value: Any) -> Text:
     return value if isinstance(value, Text) else Text("" if value is None else str(value))
 
 
-def table(title: str | Text | None, columns: list[str], rows: list[list[Any]], compact: bool = False) -> Table:
-    """A table for people; ``compact`` draws no box (for wide tables that must read at 80 columns)."""
-    t = Table(title=cell(title) if title is not None else None, show_lines=False, title_justify="left",
-              **({"box": box.SIMPLE_HEAD, "pad_edge": False} if compact else {}))
-    cells = [[cell(v) for v in r] for r in rows]
-    for i, c in enumerate(columns):
-        # no word shorter than WORD_MAX is split across lines: the column is at least that wide
-        longest = max((len(w) for r in cells if i < len(r) for w in r[i].plain.split()), default=0)
-        t.add_column(cell(c), overflow="fold", no_wrap=i == 0,  # the first column is a key: never broken
-                     min_width=min(longest, WORD_MAX) or None)
-    for r in cells:
-        t.add_row(*r)
-    return t
-
-
-#: Words up to this long are never split inside a table cell (longer ones, e.g. URLs, may be folded).
-WORD_MAX = 16
+def table(title: str | Text | None, columns: list[str], rows: list[list[Any]], compact: bool = False) -> Grid:
+    """A table for people, laid out for the terminal's width when printed (:mod:`csto.cli.layout`: words up to
+    16 letters, headers and keys never split, no column dropped, no line too long); ``compact`` draws no box."""
+    return Grid(cell(title) if title is not None else None, [cell(c) for c in columns],
+                [[cell(v) for v in r] for r in rows], compact)

@@ -26,6 +26,7 @@ from .common import (
     handles_errors,
     on_or_today,
     open_record,
+    paragraph,
     period_row,
     refs,
     say,
@@ -166,7 +167,7 @@ def conflicts(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     for c in found:
         console.print(table(f"{c.id}: {c.question}", ["claim", "source", "passage"],
                             [[cl.value, cl.source, cl.passage] for cl in c.claims]))
-        say("  ", ("preferred:", "bold"), f" {c.preferred} — {c.why}\n")
+        paragraph(("preferred:", "bold"), f" {c.preferred} — {c.why}\n", indent=2)
     console.print(table("attributed opinions (not the record's voice)", ["source", "speaker", "statement"],
                         [[o.source, o.speaker, o.statement] for o in opinions]))
 

@@ -3,58 +3,87 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from rich.tree import Tree
 
 from ..record import StatusRow
 from ..record.dates import first_day, last_day
+from .layout import wrap
 
-_STYLE = {"member": "green", "observer": "cyan", "partner": "blue", "negotiating": "yellow",
-          "suspended": "red", "applicant": "magenta"}
+#: Each status's mark in the bar: a shape of its own, so that the bar reads without colour (NO_COLOR, a
+#: printout); the colour only repeats it.
+_MARK = {"member": ("█", "green"), "observer": ("▓", "cyan"), "partner": ("=", "blue"),
+         "negotiating": ("-", "yellow"), "suspended": ("░", "red"), "applicant": (":", "magenta")}
+_FROZEN = "▒"  # a member whose participation is frozen
+_BAR_MAX = 60  # cells; narrower on a narrow terminal
+_BESIDE_MIN = 30  # the periods go beside the bar when this much room is left, else under it
 
 
-def status_bar(rows: list[StatusRow], today: date, width: int = 60) -> Table:
-    """One line per state and level: a bar from the first recorded year to ``today``, coloured by status."""
-    if not rows:
-        return Table()
-    start_year = min(first_day(r.since).year for r in rows)
-    end_year = today.year
-    span = max(end_year - start_year + 1, 1)
-    scale = width / span
-    grid = Table(box=None, show_header=True, pad_edge=False)
-    grid.add_column(Text("state"))
-    grid.add_column(Text(f"{start_year}{' ' * max(width - 8, 1)}{end_year}"), no_wrap=True)
-    grid.add_column(Text("periods"), overflow="fold")
-    by_state: dict[tuple, list[StatusRow]] = defaultdict(list)
-    for r in rows:
-        by_state[(r.state, r.level)].append(r)
-    for (state, level), periods in sorted(by_state.items(), key=lambda kv: first_day(kv[1][0].since)):
-        cells = [" "] * width
-        styles: list[str | None] = [None] * width
-        for p in periods:
-            lo = first_day(p.since)
-            hi = last_day(p.until) if p.until else today
-            a = int((lo.year - start_year + (lo.timetuple().tm_yday - 1) / 366) * scale)
-            b = int((hi.year - start_year + hi.timetuple().tm_yday / 366) * scale)
-            for i in range(max(a, 0), min(max(b, a + 1), width)):
-                cells[i] = "▒" if p.participation == "frozen" else "█"
-                styles[i] = _STYLE.get(p.status, "white")
-        bar = Text()
-        for ch, st in zip(cells, styles):
-            bar.append(ch, style=st or "")
-        label = state if level == "organization" else f"{state} (PA)"
-        desc = "; ".join(f"{p.status}{' (frozen)' if p.participation == 'frozen' else ''} "
-                         f"{'by ' if p.since_attested else ''}{p.since}–{p.until or ''}" for p in periods)
-        grid.add_row(Text(label), bar, Text(desc))  # record text: never read as markup
-    legend = Text("legend: ")
-    for status, style in _STYLE.items():
-        legend.append("█ ", style=style).append(f"{status}  ")
-    legend.append("▒ frozen participation   (PA) = Parliamentary Assembly level")
-    grid.caption = legend
-    return grid
+def _mark(p: StatusRow) -> tuple[str, str]:
+    glyph, style = _MARK.get(p.status, ("?", "white"))
+    return (_FROZEN, style) if p.participation == "frozen" else (glyph, style)
+
+
+def _period(p: StatusRow) -> str:
+    return (f"{p.status}{' (frozen)' if p.participation == 'frozen' else ''} "
+            f"{'by ' if p.since_attested else ''}{p.since}–{p.until or ''}")
+
+
+@dataclass
+class StatusBars:
+    """One line per state and level: a bar from the first recorded year to ``today``, a mark per status,
+    with the periods in words beside it (or under it, on a narrow terminal) and a legend."""
+
+    rows: list[StatusRow]
+    today: date
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        by_state: dict[tuple, list[StatusRow]] = defaultdict(list)
+        for r in self.rows:
+            by_state[(r.state, r.level)].append(r)
+        labels = {key: key[0] if key[1] == "organization" else f"{key[0]} (PA)" for key in by_state}
+        label_w = max(len("state"), *(len(v) for v in labels.values()))
+        bar_w = max(min(_BAR_MAX, width - label_w - 2), 10)
+        beside = width - label_w - bar_w - 4 >= _BESIDE_MIN
+        start_year = min(first_day(r.since).year for r in self.rows)
+        scale = bar_w / max(self.today.year - start_year + 1, 1)
+        ends = f"{start_year}{' ' * max(bar_w - 8, 1)}{self.today.year}"
+        yield Text(f"{'state':<{label_w}}  {ends}" + ("  periods" if beside else ""))
+        for key, periods in sorted(by_state.items(), key=lambda kv: first_day(kv[1][0].since)):
+            bar = Text(" " * bar_w)
+            for p in periods:
+                lo = first_day(p.since)
+                hi = last_day(p.until) if p.until else self.today
+                a = int((lo.year - start_year + (lo.timetuple().tm_yday - 1) / 366) * scale)
+                b = int((hi.year - start_year + hi.timetuple().tm_yday / 366) * scale)
+                glyph, style = _mark(p)
+                for i in range(max(a, 0), min(max(b, a + 1), bar_w)):
+                    bar = bar[:i] + Text(glyph, style=style) + bar[i + 1:]
+            words = Text("; ".join(_period(p) for p in periods))  # record text: never read as markup
+            head = Text(f"{labels[key]:<{label_w}}  ") + bar
+            indent = label_w + bar_w + 4 if beside else label_w + 2
+            lines = wrap(words, width - indent).split("\n")
+            if beside:
+                yield head + Text("  ") + lines[0]
+                lines = lines[1:]
+            else:
+                yield head
+            yield from (Text(" " * indent) + line for line in lines)
+        legend = Text("legend: ")
+        for status, (glyph, style) in _MARK.items():
+            legend.append(glyph, style=style).append(f" {status}  ")
+        legend.append(_FROZEN).append(" member, participation frozen  (PA) = Parliamentary Assembly level")
+        yield wrap(legend, width)
+
+
+def status_bar(rows: list[StatusRow], today: date) -> StatusBars | Text:
+    """Every state's status periods in one organization as bars (see :class:`StatusBars`)."""
+    return StatusBars(rows, today) if rows else Text("")
 
 
 def tree_of_organs(organs: list, root: Tree) -> Tree:

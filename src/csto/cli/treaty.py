@@ -10,7 +10,19 @@ import typer
 
 from ..treaty import Article, law_for, load_overlay, load_scenario
 from ..treaty import obligations as assess
-from .common import DataOpt, Format, FormatOpt, console, day, emit_answer, handles_errors, open_record, say, table
+from .common import (
+    DataOpt,
+    Format,
+    FormatOpt,
+    console,
+    day,
+    emit_answer,
+    handles_errors,
+    open_record,
+    paragraph,
+    say,
+    table,
+)
 
 OnOpt = Annotated[str | None, typer.Option("--on", help="apply the law in force on this date, YYYY-MM-DD")]
 
@@ -41,24 +53,23 @@ def obligations(
         say("\n", (f"[{o.status}]", "bold"), f" {o.id}  ({b['citation']}, {b['version']} version)")
         how = ", ".join(x for x in (o.timing, o.organ and f"through the {o.organ['name']}",
                                     o.decision_rule and f"by {o.decision_rule['id']}") if x)
-        console.print(f"  {', '.join(o.owed_by)} -> {', '.join(o.owed_to)}: {o.action}" + (f", {how}" if how else ""),
-                      highlight=False, markup=False)
-        console.print(f"  {o.description}", highlight=False, markup=False, soft_wrap=True)
+        paragraph(f"{', '.join(o.owed_by)} -> {', '.join(o.owed_to)}: {o.action}" + (f", {how}" if how else ""),
+                  indent=2)
+        paragraph(o.description, indent=2)
         for c in o.conditions:
-            console.print(f"  condition: {c['text']}: {'met' if c['met'] else 'NOT met'} ({c['why']})",
-                          highlight=False, markup=False)
+            paragraph(f"condition: {c['text']}: {'met' if c['met'] else 'NOT met'} ({c['why']})", indent=2)
         if o.contested_by:
             would = "would be " if o.status == "conditional" else ""
-            console.print(f"  {would}contested by: {', '.join(o.contested_by)}", highlight=False, markup=False)
+            paragraph(f"{would}contested by: {', '.join(o.contested_by)}", indent=2)
         if o.not_participating:
-            console.print(f"  participation frozen: {', '.join(o.not_participating)}", highlight=False, markup=False)
+            paragraph(f"participation frozen: {', '.join(o.not_participating)}", indent=2)
     if answer.decision:
         d = answer.decision
         say("\n", ("decision", "bold"), f": {d['organ']['name']} by {d['rule']['id']} ({d['obligation']}, {d['status']})")
     if not brief:
         say("\n", ("trace", "bold"))
         for line in answer.trace:
-            console.print(line, highlight=False, markup=False, soft_wrap=True)
+            paragraph(line.lstrip(), indent=len(line) - len(line.lstrip()))
 
 
 def _law(record):
@@ -96,19 +107,17 @@ def article(
         basis = "" if v.from_basis == "entry-into-force" else f" (applied from {v.from_basis})"
         say("\n", (f"version {v.label}", "bold"), f", in force {v.period}{basis}")
         for c in v.clauses:
-            console.print(f'  "{c.text.strip()}"', highlight=False, markup=False, soft_wrap=True)
-            console.print(f"    [{c.kind}; {c.source or '-'}{', ' + c.passage if c.passage else ''}]",
-                          highlight=False, markup=False)
+            paragraph(f'"{" ".join(c.text.split())}"', indent=2, hang=1)
+            paragraph(f"[{c.kind}; {c.source or '-'}{', ' + c.passage if c.passage else ''}]", indent=4)
         for e in v.effects:
-            console.print(f"  effect {e.id}: {e.party} -> {e.action} -> {e.owed_to}"
-                          + (f", {e.timing}" if e.timing else "") + (f", via {e.organ}" if e.organ else ""),
-                          highlight=False, markup=False)
+            paragraph(f"effect {e.id}: {e.party} -> {e.action} -> {e.owed_to}"
+                      + (f", {e.timing}" if e.timing else "") + (f", via {e.organ}" if e.organ else ""), indent=2)
         if v.decision_rule:
-            say(f"  decision rule: {v.decision_rule.id}: {v.decision_rule.text}")
+            paragraph(f"decision rule: {v.decision_rule.id}: {v.decision_rule.text}", indent=2)
         if v.note:
-            say(f"  note: {' '.join(v.note.split())}")
+            paragraph(f"note: {' '.join(v.note.split())}", indent=2)
     if a.note:
-        say(f"\nnote: {' '.join(a.note.split())}")
+        paragraph(f"\nnote: {' '.join(a.note.split())}")
 
 
 def articles(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
