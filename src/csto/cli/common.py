@@ -220,7 +220,7 @@ def cell(value: Any) -> Text:
 
 
 def table(title: str | Text | None, columns: list[str], rows: list[list[Any]], compact: bool = False) -> Grid:
-    """A table for people, laid out for the terminal's width when printed (:mod:`csto.cli.layout`: words up to
-    16 letters, headers and keys never split, no column dropped, no line too long); ``compact`` draws no box."""
+    """A table for people, laid out for the terminal's width when printed (:mod:`csto.cli.layout`: no word split
+    but a long URL's, no column dropped, no line too long); ``compact`` draws no box."""
     return Grid(cell(title) if title is not None else None, [cell(c) for c in columns],
                 [[cell(v) for v in r] for r in rows], compact)

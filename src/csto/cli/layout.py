@@ -6,8 +6,8 @@ for the width it is printed at:
 1. a boxed table whose columns are as wide as their widest line, when that fits;
 2. else the same table with narrower columns, each at least as wide as its longest word (headers, ids,
    dates and prose alike are never split; only a URL or path longer than :data:`WORD_MAX` breaks, after
-   a slash, its parts longer than that folded), the room left shared in proportion to what each column
-   would use;
+   a slash, its parts longer than that folded), the room left given first to the columns that want
+   least (:func:`share`);
 3. else the same without the box (a rule under the header and spaces between columns);
 4. else one block per row: ``column: value`` items, the key (first column) first, as many to a line
    as fit, the lines after the first indented.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from rich import box
 from rich.cells import cell_len
@@ -137,11 +138,16 @@ class Grid:
     rows: list[list[Text]]
     compact: bool = False
 
-    def widths(self, room: int) -> list[int] | None:
-        """Column widths that fit ``room`` cells of text, or None."""
+    @cached_property
+    def _measures(self) -> tuple[list[int], list[int]]:
+        """Each column's natural width (its widest line) and narrowest width (its longest unbreakable piece)."""
         cols = list(zip(self.columns, *self.rows)) if self.rows else [(c,) for c in self.columns]
         natural = [max(cell_len(line) for t in col for line in t.plain.split("\n")) for col in cols]
-        minimum = [max(narrowest(t.plain) for t in col) for col in cols]
+        return natural, [max(narrowest(t.plain) for t in col) for col in cols]
+
+    def widths(self, room: int) -> list[int] | None:
+        """Column widths that fit ``room`` cells of text, or None."""
+        natural, minimum = self._measures
         if sum(minimum) > room:
             return None
         return share(minimum, natural, room - sum(minimum))

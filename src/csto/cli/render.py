@@ -55,15 +55,15 @@ class StatusBars:
         ends = f"{start_year}{' ' * max(bar_w - 8, 1)}{self.today.year}"
         yield Text(f"{'state':<{label_w}}  {ends}" + ("  periods" if beside else ""))
         for key, periods in sorted(by_state.items(), key=lambda kv: first_day(kv[1][0].since)):
-            bar = Text(" " * bar_w)
+            cells = [(" ", "")] * bar_w
             for p in periods:
                 lo = first_day(p.since)
                 hi = last_day(p.until) if p.until else self.today
                 a = int((lo.year - start_year + (lo.timetuple().tm_yday - 1) / 366) * scale)
                 b = int((hi.year - start_year + hi.timetuple().tm_yday / 366) * scale)
-                glyph, style = _mark(p)
                 for i in range(max(a, 0), min(max(b, a + 1), bar_w)):
-                    bar = bar[:i] + Text(glyph, style=style) + bar[i + 1:]
+                    cells[i] = _mark(p)
+            bar = Text.assemble(*cells)
             words = Text("; ".join(_period(p) for p in periods))  # record text: never read as markup
             head = Text(f"{labels[key]:<{label_w}}  ") + bar
             indent = label_w + bar_w + 4 if beside else label_w + 2
