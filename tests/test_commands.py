@@ -82,8 +82,6 @@ def test_sweep_over_a_folder_names_the_bad_file_it_stops_at(what, folder):
     assert error["file"] == str(bad) and error["line"] >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="csto.sim.compile applies simulation.overlay with where='overlay': the "
-                                        "file is not named (src/csto/sim/compile.py, params.with_overlay)")
 def test_sweep_names_the_file_of_a_bad_simulation_overlay(folder):
     bad = folder / "b-bad.yaml"
     bad.write_text(SCENARIO.read_text().replace("  crisis: kaz-2022-january",

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from ..errors import validate
+from ..errors import RecordErrors, validate
 from ..record import Record, RecordError
 from ..record.dates import parse_day
 from ..record.yamlio import LineDict
@@ -261,7 +261,14 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
         raw_settings = settings if settings is not None else (event.extra or {}).get("simulation")
     s = raw_settings if isinstance(raw_settings, Settings) else settings_from(raw_settings, where)
     _check_place(s.destination, where, s)
-    p = params.with_overlay(s.overlay)
+    try:
+        p = params.with_overlay(s.overlay)
+    except RecordErrors as exc:  # the scenario's simulation.overlay: name its file and line
+        raise RecordErrors([RecordError(where, s.line_of("overlay"), f"simulation.overlay.{e.field}", e.problem, e.value)
+                            for e in exc.errors]) from None
+    except RecordError as exc:
+        raise RecordError(where, s.line_of("overlay"), f"simulation.overlay.{exc.field}", exc.problem,
+                          exc.value) from None
     day = sit.date
     notes: list[str] = []
 
