@@ -260,3 +260,10 @@ def test_sweep_help_lists_what_a_grid_may_vary():
     text = " ".join(CliRunner().invoke(app, ["sweep", "--help"], env={"COLUMNS": "400"}).output.split())
     for name in (*GRID_FIELDS, "contingent.STATE", "voting.STATE", "relations.STATE-STATE", "weights.treaty_basis"):
         assert name in text, name
+
+
+def test_grid_keys_take_state_codes_in_any_case():
+    from csto.sim.backends import grid_points
+
+    points = grid_points({"contingent.rus": [10.0], "relations.rus-aze": [0.5]})
+    assert points == [{"contingent.RUS": 10.0, "relations.RUS-AZE": 0.5}]

@@ -192,3 +192,9 @@ def test_old_scenario_files_load_and_mean_the_same(record, params):
         assert model.requested == ("request: none" not in raw and "request:" in raw
                                    and "kind: armed-aggression\ntargets: [SRB]" not in raw) or model.ceiling == 0 \
             or model.target == -1
+
+
+def test_distance_overrides_take_state_codes_in_any_case():
+    from csto.sim.compile import settings_from
+
+    assert settings_from({"distance_km": {"rus": 100.0}}).distance_km == {"RUS": 100.0}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from ..errors import RecordErrors, validate
 from ..record import Record, RecordError
@@ -44,6 +44,11 @@ class Settings(BaseModel):
     crisis: str | None = Field(default=None, description="the record crisis (data/crises.yaml) this scenario describes")
     overlay: dict[str, Any] = Field(default={}, description="parameter overrides by dotted path")
     _lines: dict = PrivateAttr(default_factory=dict)
+
+    @field_validator("distance_km", mode="before")
+    @classmethod
+    def _codes(cls, value: Any) -> Any:  # state codes in any case, as everywhere else
+        return {str(k).upper(): v for k, v in value.items()} if isinstance(value, dict) else value
 
     def line_of(self, key: str) -> int | None:
         """The line of ``simulation.KEY`` in the scenario file, where it is known."""

@@ -73,6 +73,13 @@ def kind_of(name: str) -> str:
                      f"(relations.RUS-AZE) or one of {', '.join(GRID_FIELDS)}")
 
 
+def canonical(name: str) -> str:
+    """A grid key with its state codes in upper case (``contingent.rus`` is ``contingent.RUS``), as the
+    record and scenarios read them in any case."""
+    head, dot, rest = name.partition(".")
+    return f"{head}.{rest.upper()}" if dot and (head in PER_STATE or head == RELATIONS) else name
+
+
 def relation_pair(name: str) -> tuple[str, str]:
     """``relations.RUS-AZE`` -> ``("RUS", "AZE")``."""
     pair = name.partition(".")[2].split("-")
@@ -157,6 +164,7 @@ def grid_points(grid: Mapping[str, Iterable[Any]] | None) -> list[dict[str, Any]
     """
     if not grid:
         return [{}]
+    grid = {canonical(name): value for name, value in grid.items()}
     names = list(grid)
     values = []
     for name in names:
