@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple, get_args
+from typing import NamedTuple, TypeVar, get_args, overload
 
 from ..errors import CstoError, DateError
 from . import dates
@@ -20,14 +20,21 @@ from .model import (
     ActKind,
     Base,
     Benefit,
+    BudgetShare,
     Conflict,
     Contribution,
+    Crisis,
+    Event,
     EventKind,
     Exercise,
     Formation,
+    FormationMember,
     Membership,
+    Mission,
+    Office,
     Opinion,
     Organ,
+    Organization,
     Source,
     State,
     Strength,
@@ -37,6 +44,9 @@ from .store import compile_record
 from .yamlio import RecordError
 
 CSTO = "CSTO"
+M = TypeVar("M", bound=Base)
+#: model class -> its section's name (the table it is stored in)
+SECTION_OF: dict[type, str] = {model: name for name, model in SECTIONS.items()}
 
 
 class UnknownError(CstoError, LookupError):
@@ -162,14 +172,29 @@ class Record:
 
     # --- generic access -----------------------------------------------------------------------
 
-    def all(self, section: str, where: str = "", params: tuple = (), order: str = "rowid") -> list[Base]:
-        """Every entity of ``section`` (optionally filtered by an SQL condition), as typed models."""
-        model = SECTIONS[section]
-        sql = f'SELECT json FROM "{section}"' + (f" WHERE {where}" if where else "") + f" ORDER BY {order}"
+    @overload
+    def all(self, section: type[M], where: str = "", params: tuple = (), order: str = "rowid") -> list[M]: ...
+
+    @overload
+    def all(self, section: str, where: str = "", params: tuple = (), order: str = "rowid") -> list[Base]: ...
+
+    def all(self, section, where: str = "", params: tuple = (), order: str = "rowid"):
+        """Every entity of ``section`` (optionally filtered by an SQL condition), as typed models.
+
+        ``section`` is a model class (``Record.all(Organ)`` is a ``list[Organ]``) or a section's name."""
+        name = section if isinstance(section, str) else SECTION_OF[section]
+        model = SECTIONS[name]
+        sql = f'SELECT json FROM "{name}"' + (f" WHERE {where}" if where else "") + f" ORDER BY {order}"
         return [model.model_validate_json(r["json"]) for r in self.db.execute(sql, params)]
 
-    def valid_on(self, section: str, on: date | str, where: str = "", params: tuple = ()) -> list[Base]:
-        """Entities of a dated ``section`` in force on ``on``."""
+    @overload
+    def valid_on(self, section: type[M], on: date | str, where: str = "", params: tuple = ()) -> list[M]: ...
+
+    @overload
+    def valid_on(self, section: str, on: date | str, where: str = "", params: tuple = ()) -> list[Base]: ...
+
+    def valid_on(self, section, on: date | str, where: str = "", params: tuple = ()):
+        """Entities of a dated ``section`` (a model class or a section's name) in force on ``on``."""
         cond = "from_day <= ? AND (to_day IS NULL OR to_day >= ?)"
         day = _day(on)
         return self.all(section, f"{cond} AND ({where})" if where else cond, (day, day, *params))
@@ -178,7 +203,7 @@ class Record:
 
     @cached_property
     def states(self) -> dict[str, State]:
-        return {s.code: s for s in self.all("states")}
+        return {s.code: s for s in self.all(State)}
 
     def state(self, code: str) -> State:
         code = code.upper()
@@ -192,7 +217,7 @@ class Record:
 
     @cached_property
     def _organizations(self) -> list:
-        return self.all("organizations")
+        return self.all(Organization)
 
     def organization(self, org_id: str):
         """The organization with this id (case-insensitive: 'csto' is the CSTO)."""
@@ -213,7 +238,7 @@ class Record:
                   level: str = "organization") -> Membership | None:
         """The state's status period in ``org`` on ``on``, or None."""
         self.state(state)
-        found = self.valid_on("memberships", on, "state = ? AND org = ? AND level = ?", (state.upper(), org, level))
+        found = self.valid_on(Membership, on, "state = ? AND org = ? AND level = ?", (state.upper(), org, level))
         return found[0] if found else None
 
     def members(self, on: date | str, status: str = "member", org: str = CSTO) -> list[StatusRow]:
@@ -290,7 +315,7 @@ class Record:
         for p in self._periods:
             if p.org != org or p.status != "member" or p.to_day is None or p.to_day >= day:
                 continue
-            if p.state not in members_now and (p.state not in last or p.end > last[p.state].end):
+            if p.state not in members_now and (p.state not in last or p.to_day > (last[p.state].to_day or "")):
                 last[p.state] = p
         rows = []
         for p in last.values():
@@ -305,8 +330,8 @@ class Record:
     def history(self, state: str) -> dict:
         """Every status period and every dated act of ``state``, in every organization, oldest first."""
         code = self.state(state).code
-        periods = self.all("memberships", "state = ?", (code,), "from_day")
-        acts = self.all("acts", "state = ?", (code,))
+        periods = self.all(Membership, "state = ?", (code,), "from_day")
+        acts = self.all(Act, "state = ?", (code,))
         return {"state": code, "name": self.states[code].name,
                 "periods": sorted(periods, key=lambda m: (dates.first_day(m.start), m.org)),
                 "acts": sorted(acts, key=lambda a: dates.first_day(a.date))}
@@ -314,12 +339,12 @@ class Record:
     def timeline(self, org: str = CSTO) -> list[StatusRow]:
         """Every status period in ``org``, by state and start."""
         org = self.organization(org).id
-        return [self._row(m) for m in self.all("memberships", "org = ?", (org,), "state, from_day")]
+        return [self._row(m) for m in self.all(Membership, "org = ?", (org,), "state, from_day")]
 
     def overlap(self, on: date | str) -> dict[str, dict[str, str]]:
         """States x organizations on ``on``: the status each state holds, where it holds one."""
         table: dict[str, dict[str, str]] = defaultdict(dict)
-        for m in self.valid_on("memberships", on):
+        for m in self.valid_on(Membership, on):
             label = m.status if m.level == "organization" else f"{m.status} ({m.level})"
             prior = table[m.state].get(m.org)
             table[m.state][m.org] = f"{prior}; {label}" if prior else label
@@ -328,10 +353,10 @@ class Record:
     # --- organs and offices -------------------------------------------------------------------
 
     def organs(self, on: date | str | None = None) -> list[Organ]:
-        return self.valid_on("organs", on) if on else self.all("organs")
+        return self.valid_on(Organ, on) if on else self.all(Organ)
 
     def organ(self, organ_id: str) -> Organ:
-        found = self.all("organs", "id = ?", (organ_id,))
+        found = self.all(Organ, "id = ?", (organ_id,))
         if not found:
             raise UnknownError(f"unknown organ {organ_id!r}: expected one of {', '.join(o.id for o in self.organs())}")
         return found[0]
@@ -344,34 +369,34 @@ class Record:
         return dict(tree)
 
     def offices(self) -> list:
-        return self.all("offices")
+        return self.all(Office)
 
     def holder(self, office: str, on: date | str) -> list[Tenure]:
         """Who held ``office`` on ``on`` (acting holders included, marked ``acting``)."""
         ids = {o.id for o in self.offices()}
         if office not in ids:
             raise UnknownError(f"unknown office {office!r}: expected one of {', '.join(sorted(ids))}")
-        return self.valid_on("tenures", on, "office = ?", (office,))
+        return self.valid_on(Tenure, on, "office = ?", (office,))
 
     def tenures(self, office: str) -> list[Tenure]:
-        return self.all("tenures", "office = ?", (office,), "from_day")
+        return self.all(Tenure, "office = ?", (office,), "from_day")
 
     # --- forces, budget, missions -------------------------------------------------------------
 
     def forces(self, on: date | str) -> list[dict]:
         """Each formation in existence on ``on`` with its strength and national contributions then."""
         out = []
-        for f in self.valid_on("formations", on):
-            strengths = self.valid_on("strengths", on, "formation = ?", (f.id,))
-            contributions = self.valid_on("contributions", on, "formation = ?", (f.id,))
+        for f in self.valid_on(Formation, on):
+            strengths = self.valid_on(Strength, on, "formation = ?", (f.id,))
+            contributions = self.valid_on(Contribution, on, "formation = ?", (f.id,))
             out.append({"formation": f, "strengths": strengths, "contributions": contributions})
         return out
 
     def formation(self, formation_id: str):
         """The formation with this id."""
-        found = self.all("formations", "id = ?", (formation_id,))
+        found = self.all(Formation, "id = ?", (formation_id,))
         if not found:
-            ids = ", ".join(f.id for f in self.all("formations"))
+            ids = ", ".join(f.id for f in self.all(Formation))
             raise UnknownError(f"unknown formation {formation_id!r}: expected one of {ids}")
         return found[0]
 
@@ -382,7 +407,7 @@ class Record:
         CSTO is frozen stays listed; a state taking part only ad hoc is not listed.
         """
         self.formation(formation)
-        found = self.valid_on("formation_members", on, "formation = ?", (formation,))
+        found = self.valid_on(FormationMember, on, "formation = ?", (formation,))
         return sorted({m.state for m in found})
 
     def strength_on(self, formation: str, on: date | str) -> StrengthOn | None:
@@ -394,7 +419,7 @@ class Record:
         """
         self.formation(formation)
         day = dates.parse_day(_day(on))
-        known = [s for s in self.all("strengths", "formation = ?", (formation,), "from_day, rowid")
+        known = [s for s in self.all(Strength, "formation = ?", (formation,), "from_day, rowid")
                  if dates.first_day(s.start) <= day]
         if not known:
             return None
@@ -404,16 +429,16 @@ class Record:
         return StrengthOn(latest, carried)
 
     def budget_shares(self, on: date | str) -> list:
-        return self.valid_on("budget_shares", on)
+        return self.valid_on(BudgetShare, on)
 
     def missions(self) -> list:
-        return self.all("missions")
+        return self.all(Mission)
 
     def crises(self) -> list:
-        return self.all("crises")
+        return self.all(Crisis)
 
     def exercises(self) -> list:
-        return self.all("exercises")
+        return self.all(Exercise)
 
     # --- events -------------------------------------------------------------------------------
 
@@ -424,9 +449,9 @@ class Record:
         if lo > hi:
             raise ValueError(f"--from {lo} is after --to {hi}")
         out: list[Happening] = []
-        for e in self.all("events"):
+        for e in self.all(Event):
             out.append(Happening(e.date, e.kind, e.title, e.states, _ids(e), e.id))
-        for a in self.all("acts"):
+        for a in self.all(Act):
             title = f"{self.states[a.state].name}: {a.kind} ({a.org}{', ' + a.instrument if a.instrument else ''})"
             out.append(Happening(a.date, f"act:{a.kind}", title, [a.state], _ids(a)))
         for x in self.exercises():
@@ -443,22 +468,22 @@ class Record:
     # --- sources and disagreement ------------------------------------------------------------
 
     def sources(self) -> list[Source]:
-        return self.all("sources")
+        return self.all(Source)
 
     def source(self, source_id: str) -> Source:
-        found = self.all("sources", "id = ?", (source_id,))
+        found = self.all(Source, "id = ?", (source_id,))
         if not found:
             raise UnknownError(f"unknown source {source_id!r}")
         return found[0]
 
     def conflicts(self) -> list[Conflict]:
-        return self.all("conflicts")
+        return self.all(Conflict)
 
     def opinions(self) -> list[Opinion]:
-        return self.all("opinions")
+        return self.all(Opinion)
 
     def acts(self, state: str | None = None) -> list[Act]:
-        return self.all("acts", "state = ?", (state.upper(),)) if state else self.all("acts")
+        return self.all(Act, "state = ?", (state.upper(),)) if state else self.all(Act)
 
     def counts(self) -> dict[str, int]:
         """Items per section."""
@@ -479,7 +504,7 @@ class Record:
         for f in self.forces(on):
             formation = f["formation"]
             current = f["contributions"]
-            others = [c.start for c in self.all("contributions", "formation = ?", (formation.id,), "from_day")
+            others = [c.start for c in self.all(Contribution, "formation = ?", (formation.id,), "from_day")
                       if c not in current]
             out.append(FormationOn(formation, self.formation_members(formation.id, on),
                                    self.strength_on(formation.id, on), current, list(dict.fromkeys(others))))
@@ -487,7 +512,7 @@ class Record:
 
     def benefits(self) -> list[Benefit]:
         """The benefits of membership the sources name (undated)."""
-        return self.all("benefits")
+        return self.all(Benefit)
 
     def exercises_between(self, start: date | str | None = None, end: date | str | None = None) -> list[Exercise]:
         """Exercises whose period overlaps [start, end] (either end open), oldest first."""
@@ -495,7 +520,7 @@ class Record:
         hi = _day(end) if end else date.max.isoformat()
         if lo > hi:
             raise DateError(f"--from {lo} is after --to {hi}")
-        return self.all("exercises", "from_day <= ? AND (to_day IS NULL OR to_day >= ?)", (hi, lo), "from_day, rowid")
+        return self.all(Exercise, "from_day <= ? AND (to_day IS NULL OR to_day >= ?)", (hi, lo), "from_day, rowid")
 
     @staticmethod
     def event_kinds() -> list[str]:
