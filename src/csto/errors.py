@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 #: How much of an offending value an error message quotes.
 VALUE_CHARS = 80
@@ -84,6 +85,8 @@ class RecordError(CstoError):
 class RecordErrors(RecordError):
     """Several errors found in one pass; the message lists them all, one a line, the first first."""
 
+    errors: list[RecordError]
+
     def __init__(self, errors: list[RecordError]):
         flat: list[RecordError] = []
         for e in errors:
@@ -147,14 +150,15 @@ _PATTERNS = {
 }
 
 
-def plain_problem(err: dict) -> str:
+def plain_problem(err: ErrorDetails) -> str:
     """A pydantic error (one item of ``ValidationError.errors()``) in plain words a person can act on."""
     ctx = err.get("ctx") or {}
     loc = err.get("loc") or ()
     if err["type"] in ("missing", "too_short") and loc and loc[-1] == "sources":
         return "every fact needs at least one source"
     if err["type"] == "string_pattern_mismatch":
-        return _PATTERNS.get(ctx.get("pattern"), f"does not match the pattern {ctx.get('pattern')}")
+        pattern = str(ctx.get("pattern"))
+        return _PATTERNS.get(pattern, f"does not match the pattern {pattern}")
     template = _PLAIN.get(err["type"])
     if template:
         try:
@@ -183,7 +187,7 @@ def line_at(raw: object, loc: tuple | list) -> int | None:
     """
     node, line = raw, getattr(raw, "line", None)
     for part in loc:
-        if hasattr(node, "line_of") and isinstance(node, dict) and _has(node, part):
+        if isinstance(node, dict) and hasattr(node, "line_of") and _has(node, part):
             line = node.line_of(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
@@ -201,7 +205,7 @@ def _has(mapping: dict, key: object) -> bool:
         return False
 
 
-def problem_at(err: dict, raw: object, path: str | Path, where: str = "") -> RecordError:
+def problem_at(err: ErrorDetails, raw: object, path: str | Path, where: str = "") -> RecordError:
     """One pydantic error dict as a RecordError: the file, the line the YAML gives, the field, the value."""
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     value = err.get("input") if err["type"] != "missing" else None

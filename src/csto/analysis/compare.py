@@ -22,7 +22,7 @@ from pydantic import Field, model_validator
 from ..record import dates
 from ..record.model import Base, DateText, Ident
 from ..record.yamlio import LineDict, RecordError, RecordErrors, read
-from ..treaty.articles import Effect, InForce, Law, Organization, load_law
+from ..treaty.articles import Effect, InForce, Law, Organization, default_law_dir, load_law
 from ..treaty.validate import validate
 
 Level = Literal["none", "procedural", "political", "consultation", "assistance", "military"]
@@ -82,7 +82,8 @@ class Rules(Base):
 def load_rules(path: str | Path | None = None, law: Law | None = None) -> Rules:
     """Read and check ``atop_rules.yaml``: every action the law's effects use has a level, every
     ``provides`` named is one the law knows, every alliance's organization has instruments."""
-    path = Path(path) if path else (law.path if law and law.path else load_law().path) / "atop_rules.yaml"
+    # a law read from files always knows its folder; the default folder is the fallback for one built in memory
+    path = Path(path) if path else (law.path if law and law.path else load_law().path or default_law_dir()) / "atop_rules.yaml"
     raw = read(path)
     rules = validate(Rules, raw if raw is not None else LineDict(), path)
     errors: list[RecordError] = []
@@ -121,7 +122,7 @@ def coding(law: Law, rules: Rules, organization: str, day: date) -> dict:
     items = law.in_force(day, (organization, "un") if organization != "un" else ("un",))
     items = [x for x in items if law.organization(x.article) == organization]
     effects = _effects(items)
-    provided = {p: x for x in items for p in x.version.provides}
+    provided: dict[str, InForce] = {p: x for x in items for p in x.version.provides}
     out: dict[str, dict] = {}
     for r in rules.rules:
         value, because = 0, []
@@ -176,19 +177,19 @@ def points(law: Law, rules: Rules, organization: str, day: date) -> dict | None:
     automatic = "on the attacked member's request" if request else "automatic (no request needed)"
     # who decides: the organ that acts on the strongest duty or on a duty that follows from it
     ref = f"{x.article.id}.{e.id}"
-    acting = [(y, f) for y, f in effects if f.organ and (f is e or ref in (f.when.after or []))]
+    acting = [(f.organ, f) for _, f in effects if f.organ and (f is e or ref in (f.when.after or []))]
     rule = None
     if acting:
-        y, f = max(acting, key=lambda yf: _rank(rules, yf[1].action))
-        decides = law.organs[f.organ].name
-        rule = _rule_for(items, f.organ)
+        organ, _ = max(acting, key=lambda of: _rank(rules, of[1].action))
+        decides = law.organs[organ].name
+        rule = _rule_for(items, organ)
     else:
         decides = "each party for itself"
-        collective = next((i for i in items if i.version.decision_rule), None)
-        if collective:
-            r = collective.version.decision_rule
-            decides += f"; collective action: {', '.join(law.organs[o].name for o in r.organs)}"
-            rule = _rule_dict(r, collective)
+        for collective in items:  # the first with a decision rule
+            if r := collective.version.decision_rule:
+                decides += f"; collective action: {', '.join(law.organs[o].name for o in r.organs)}"
+                rule = _rule_dict(r, collective)
+                break
     return {
         "trigger": trigger,
         "automatic": automatic,

@@ -34,6 +34,7 @@ from .. import __version__
 from ..errors import RecordError, UsageError
 from ..record import CSTO, Record, dates
 from ..record.export import _swap
+from ..record.model import Act, Event, Membership, Source
 from ..treaty.articles import law_for
 
 PANELS = ("state-year", "state-day", "dyad-year")
@@ -102,14 +103,15 @@ def coverage(record: Record) -> tuple[date, date]:
     """The days the panels cover: the CSTO's founding to the latest dated fact of the record."""
     start = dates.first_day(record.organization(CSTO).founded)
     days = [row[0] for row in record.db.execute("SELECT max(from_day) FROM memberships") if row[0]]
-    days += [dates.first_day(x.date).isoformat() for section in ("acts", "events") for x in record.all(section)]
+    days += [dates.first_day(a.date).isoformat() for a in record.all(Act)]
+    days += [dates.first_day(e.date).isoformat() for e in record.all(Event)]
     return start, date.fromisoformat(max(days))
 
 
 def _periods(record: Record) -> dict[str, list[tuple[date, date, object]]]:
     """Each state's CSTO status periods as (first day, last day, membership), organization level first."""
     out: dict[str, list] = {code: [] for code in record.states}
-    for m in sorted(record.all("memberships", "org = ?", (CSTO,)), key=lambda m: m.level != "organization"):
+    for m in sorted(record.all(Membership, "org = ?", (CSTO,)), key=lambda m: m.level != "organization"):
         end = dates.last_day(m.end) if m.end else date.max
         out[m.state].append((dates.first_day(m.start), end, m))
     return out
@@ -314,7 +316,7 @@ def datapackage(record: Record, panel: str, file_format: str) -> dict:
     start, end = coverage(record)
     fields = []
     for c in COLUMNS[panel]:
-        f = {"name": c.name, "type": c.type, "description": c.description}
+        f: dict[str, object] = {"name": c.name, "type": c.type, "description": c.description}
         if c.unit:
             f["unit"] = c.unit
         if c.type == "boolean" and file_format == "csv":
@@ -329,7 +331,7 @@ def datapackage(record: Record, panel: str, file_format: str) -> dict:
             "coverage": {"from": start.isoformat(), "to": end.isoformat()},
             "record_hash": _record_hash(record), "description": __doc__.split("\n\n", 1)[1].strip(),
             "sources": [{"title": s.title, "path": s.citation or ""} for s in record.all(
-                "sources", "id IN ('pub-cow-states-2016', 'pub-gleditsch-ward-states', 'pub-iso-3166-lukes')")],
+                Source, "id IN ('pub-cow-states-2016', 'pub-gleditsch-ward-states', 'pub-iso-3166-lukes')")],
             "resources": [resource]}
 
 

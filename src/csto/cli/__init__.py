@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -61,10 +62,12 @@ class _Group(TyperGroup):
         finally:
             self._listing = False
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         try:
-            rv = super().main(argv, prog_name or "csto", complete_var, standalone_mode=False, **extra)
+            rv = super().main(argv, prog_name or "csto", complete_var, standalone_mode=False,
+                              windows_expand_args=windows_expand_args, **extra)
             code = rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
         except typer.TyperException as exc:  # Click's (vendored by Typer): an unknown option, a bad --format...
             code = common.report(common.UsageError(_usage(exc)), _wants_json(argv))

@@ -6,6 +6,7 @@ Each prints a table for people and, under ``--format json``, the record's own fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -179,7 +180,7 @@ def exercises(start: Annotated[str | None, typer.Option("--from", help="first da
     say(f"{len(found)} exercise(s); names, descriptions and notes: --format json")
 
 
-COMMANDS = [forces, budget, crises, missions, exercises]
+COMMANDS: list[Callable[..., object]] = [forces, budget, crises, missions, exercises]
 
 
 def register(app: typer.Typer) -> None:

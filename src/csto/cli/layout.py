@@ -52,7 +52,8 @@ def narrowest(text: str) -> int:
 def _spans(line: str, width: int) -> list[tuple[int, int]]:
     """Where to cut one line of text to wrap it at ``width``: (start, end) of each output line."""
     out: list[tuple[int, int]] = []
-    start = end = None  # the output line being filled
+    start: int | None = None  # the output line being filled: its start (None: no line), its end
+    end = 0
     for m in re.finditer(r"\S+", line):
         word, at = m.group(), m.start()
         if start is not None and cell_len(line[start:m.end()]) <= width:
@@ -153,8 +154,10 @@ class Grid:
         return share(minimum, natural, room - sum(minimum))
 
     def table(self, widths: list[int], boxed: bool) -> Table:
-        style = {} if boxed else {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False}
-        t = Table(show_lines=False, **style)
+        if boxed:
+            t = Table(show_lines=False)
+        else:
+            t = Table(show_lines=False, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for header, w in zip(self.columns, widths):
             t.add_column(wrap(header, w), width=w, no_wrap=True, overflow="crop")
         for row in self.rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -248,7 +249,8 @@ def tour(data: DataOpt = None) -> None:
     say("\nMore: csto --help")
 
 
-COMMANDS = [members, history, timeline, organs, who, events, conflicts, sources, overlap, export, check, tour]
+COMMANDS: list[Callable[..., object]] = [members, history, timeline, organs, who, events, conflicts, sources, overlap,
+                                         export, check, tour]
 
 
 def register(app: typer.Typer) -> None:

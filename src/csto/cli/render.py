@@ -67,7 +67,7 @@ class StatusBars:
             words = Text("; ".join(_period(p) for p in periods))  # record text: never read as markup
             head = Text(f"{labels[key]:<{label_w}}  ") + bar
             indent = label_w + bar_w + 4 if beside else label_w + 2
-            lines = wrap(words, width - indent).split("\n")
+            lines = list(wrap(words, width - indent).split("\n"))
             if beside:
                 yield head + Text("  ") + lines[0]
                 lines = lines[1:]

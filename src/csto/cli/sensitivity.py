@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated
 
@@ -65,15 +66,15 @@ def register(app: typer.Typer) -> None:
         record = open_record(data)
         params = params_for(record)
         model = compile(scenario, record, params)
-        kwargs = dict(base_samples=base_samples, runs=runs, seed=seed, inputs=input or None, output=outputs,
-                      model=model)
+        run = functools.partial(analyse, scenario, record, params, base_samples=base_samples, runs=runs, seed=seed,
+                                inputs=input or None, output=outputs, model=model)
         if format == Format.table and base_samples * 42 * runs >= PROGRESS_FROM:
             columns = (TextColumn("points"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=err_console, transient=True) as bar:
                 task = bar.add_task("points", total=None)
-                result = analyse(scenario, record, params, progress=lambda k, total: bar.update(task, advance=k, total=total), **kwargs)
+                result = run(progress=lambda k, total: bar.update(task, advance=k, total=total))
         else:
-            result = analyse(scenario, record, params, **kwargs)
+            result = run()
         if format == Format.json:
             emit_answer("sensitivity", {"scenario": scenario, "base_samples": base_samples, "runs": runs, "seed": seed,
                                         "inputs": input or None, "output": list(outputs)}, record, result)

@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
         record = open_record(data)
         params = params_for(record, check_sources=True)
         files = scenario_files(scenarios)
-        options = {"address": ray_address} if ray_address else {}
+        options: dict[str, Any] = {"address": ray_address} if ray_address else {}  # the backend's options
         cells = len(files)
         for values in points.values():
             cells *= len(values)
@@ -136,6 +136,6 @@ def register(app: typer.Typer) -> None:
             emit_answer("sweep", {"runs": runs, "seed": seed, "backend": backend}, record,
                         {"runs": runs, "seed": seed, "backend": backend, "grid": points, "rows": rows})
             return
-        columns = ["scenario", *points, *SHOWN]
-        console.print(table(f"Sweep: {len(rows)} cells x {runs:,} runs, seed {seed} ({backend})", columns,
-                            [[row[c] for c in columns] for row in rows]))
+        shown = ["scenario", *points, *SHOWN]
+        console.print(table(f"Sweep: {len(rows)} cells x {runs:,} runs, seed {seed} ({backend})", shown,
+                            [[row[c] for c in shown] for row in rows]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -138,7 +139,7 @@ def articles(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt =
                           ", ".join(sorted({c.source for c in v.clauses if c.source}))] for a, v in pairs]))
 
 
-COMMANDS = [obligations, article, articles]
+COMMANDS: list[Callable[..., object]] = [obligations, article, articles]
 
 
 def register(app: typer.Typer) -> None:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..errors import from_validation
 from . import dates
-from .model import SECTIONS, Base, Period
+from .model import SECTIONS, Base, Membership, Period
 from .yamlio import LineDict, RecordError, RecordErrors, folder, read
 
 
@@ -82,7 +82,7 @@ def load(data_dir: str | Path) -> Loaded:
     paths = sorted(data_dir.glob("*.yaml"))
     if not paths:
         raise RecordError(data_dir, None, "data", "no record here: the directory holds no *.yaml files")
-    loaded, errors = Loaded(), []
+    loaded, errors = Loaded(), list[RecordError]()
     for path in paths:
         loaded.files.append(path)
         try:
@@ -194,6 +194,7 @@ def _unattributed_statuses(loaded: Loaded) -> list[RecordError]:
     errors = []
     for loc in loaded.sections["memberships"]:
         m = loc.item
+        assert isinstance(m, Membership)
         cited = {ref.id for ref in m.sources}
         if len(cited) != 1:
             continue
@@ -211,16 +212,20 @@ def _unattributed_statuses(loaded: Loaded) -> list[RecordError]:
     return errors
 
 
+def _period(loc: Located) -> Period:
+    assert isinstance(loc.item, Period)
+    return loc.item
+
+
 def _overlaps(loaded: Loaded, section: str, key) -> list[RecordError]:
     groups: dict[tuple, list[Located]] = defaultdict(list)
     for loc in loaded.sections[section]:
         groups[key(loc.item)].append(loc)
     errors = []
     for group_key, locs in groups.items():
-        locs.sort(key=lambda loc: dates.first_day(loc.item.start))
+        locs.sort(key=lambda loc: dates.first_day(_period(loc).start))
         for before, after in zip(locs, locs[1:]):
-            b, a = before.item, after.item
-            assert isinstance(b, Period) and isinstance(a, Period)
+            b, a = _period(before), _period(after)
             if b.end is None or dates.first_day(a.start) <= dates.last_day(b.end):
                 errors.append(RecordError(
                     after.file, after.line_of("from"), f"{section}.from",

@@ -214,6 +214,7 @@ _VALIDATING = (_model, dates, yamlio, _load, _errors)  # the code whose change m
 def _code_fingerprint() -> bytes:
     digest = hashlib.sha256(SCHEMA_VERSION.encode() + _schema_fingerprint())
     for module in _VALIDATING:
+        assert module.__file__ is not None  # csto's own source modules, always imported from files
         digest.update(Path(module.__file__).read_bytes())
     return digest.digest()
 
@@ -262,7 +263,9 @@ def _load_reusing(data_dir: Path) -> tuple[Loaded, dict[int, list]]:
     if not paths:
         return load(data_dir), {}
     code = _code_fingerprint()
-    loaded, fresh, rows = Loaded(), [], {}
+    loaded = Loaded()
+    fresh: list[tuple[Path, dict]] = []
+    rows: dict[int, list] = {}
     for path in paths:
         loaded.files.append(path)
         try:
@@ -271,7 +274,7 @@ def _load_reusing(data_dir: Path) -> tuple[Loaded, dict[int, list]]:
             return load(data_dir), {}
         cached = _read_piece(piece)
         if cached is None:
-            one, errors = Loaded(), []
+            one, errors = Loaded(), list[RecordError]()
             try:
                 load_file(path, one, errors)
             except RecordError:

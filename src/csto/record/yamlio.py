@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Self
 
 import yaml
 
@@ -47,7 +48,9 @@ class _Building:
 
     name: str
 
-    def construct_line_mapping(self, node: yaml.MappingNode) -> LineDict:
+    # ``self: Self``: each constructor is registered on, and called with, the loader class itself (PyYAML's stubs
+    # ask that the constructor accept that loader).
+    def construct_line_mapping(self: Self, node: yaml.MappingNode) -> LineDict:
         self.flatten_mapping(node)  # type: ignore[attr-defined]
         result = LineDict()
         result.line = node.start_mark.line + 1
@@ -63,7 +66,7 @@ class _Building:
             result.lines[key] = line
         return result
 
-    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+    def construct_bounded_int(self: Self, node: yaml.ScalarNode) -> int:
         try:
             return yaml.SafeLoader.construct_yaml_int(self, node)  # type: ignore[arg-type]
         except ValueError:  # over Python's limit on the digits of an int (4,300)
@@ -78,7 +81,7 @@ class _CLoader(_Building, yaml.CSafeLoader):  # libyaml: several times faster, t
 class _PyLoader(_Building, yaml.SafeLoader):  # for files nested too deeply for libyaml's recursion
     depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -92,8 +95,8 @@ class _PyLoader(_Building, yaml.SafeLoader):  # for files nested too deeply for 
 for _cls in (_CLoader, _PyLoader):
     # Keep dates as text: csto.record.dates reads them with messages a person can act on.
     _cls.yaml_implicit_resolvers = _without_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
-    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Building.construct_line_mapping)
-    _cls.add_constructor("tag:yaml.org,2002:int", _Building.construct_bounded_int)
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _cls.construct_line_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:int", _cls.construct_bounded_int)
 
 
 def _check_tree(root: yaml.Node | None, path: Path) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 from ..record import Record, dates
 from .articles import Effect, InForce, Law, When, law_for
@@ -159,7 +160,7 @@ def obligations(event: Event, record: Record | None = None, on: date | None = No
             if f in item.version.explains:
                 _quote(item, used, trace)
     # the collective decision at the end of the chain (effects that follow others come later)
-    decision = next(({"obligation": o.id, "organ": o.organ, "rule": o.decision_rule, "status": o.status}
+    decision: dict[str, Any] | None = next(({"obligation": o.id, "organ": o.organ, "rule": o.decision_rule, "status": o.status}
                      for o in reversed(result) if o.organ and o.decision_rule), None)
     if decision:
         trace.append(f"Decision: {decision['organ']['name']} decides by {decision['rule']['id']}"
@@ -294,17 +295,20 @@ def _obligation(ref: str, effect: Effect, item: InForce, f: _Facts, flags: list[
     status = "conditional" if any(not c["met"] for c in conditions) else "contested" if contested else "owed"
     owed_by = _parties(effect.party, f)
     frozen = sorted({m.state for m in f.members if m.participation == "frozen"} & set(owed_by))
-    organ = rule = None
+    organ: dict | None = None
+    rule: dict | None = None
+    through = ""
     if effect.organ:
         organ = {"id": effect.organ, "name": f.organ_names.get(effect.organ) or law.organs[effect.organ].name}
         rule = _rule(effect.organ, item, law, f.day)
+        through = f", through the {organ['name']} ({rule['id']})"
     basis = {**item.ref, "text": [c.model_dump(exclude_none=True) for c in item.version.clauses]}
     ob = Obligation(ref, effect.action, effect.description.strip(), effect.party, owed_by,
                     _parties(effect.owed_to, f), basis, organ, rule, effect.timing, conditions, status,
                     contested, frozen, list(effect.refs))
     line = (f"Applied: {ref} ({_cite(item)}): {', '.join(owed_by) or 'nobody'} owe(s) {effect.action}"
             f" to {', '.join(ob.owed_to)}" + (f", {effect.timing}" if effect.timing else "")
-            + (f", through the {organ['name']} ({rule['id']})" if organ else "") + f" -> {status}")
+            + through + f" -> {status}")
     trace.append(line + ".")
     for c in conditions:
         trace.append(f"  Condition '{c['text']}': {'met' if c['met'] else 'not met'} ({c['why']}).")
@@ -346,7 +350,7 @@ def _rule(organ: str, item: InForce, law: Law, day: date) -> dict:
 def _find(law: Law, article_id: str, day: date) -> InForce | None:
     a = law.articles.get(article_id)
     v = a.version_on(day) if a else None
-    return InForce(a, v) if v else None
+    return InForce(a, v) if a is not None and v else None
 
 
 def _cite(item: InForce) -> str:

@@ -7,6 +7,7 @@ It may also hold a ``simulation:`` mapping, owned by ``csto.sim``: the loader ke
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
@@ -32,8 +33,9 @@ REQUEST_WITHIN_YEARS = 1
 
 def _upper(value: object) -> object:
     """Three letters in any case, upper-cased; anything else as written, for the error to quote."""
-    ok = isinstance(value, str) and len(value) == 3 and value.isascii() and value.isalpha()
-    return value.upper() if ok else value
+    if isinstance(value, str) and len(value) == 3 and value.isascii() and value.isalpha():
+        return value.upper()
+    return value
 
 
 #: An ISO 3166-1 alpha-3 code as a scenario or an overlay may write it: in any case (``arm`` is ARM, as on
@@ -134,7 +136,7 @@ class Event(Base):
         return self
 
     @property
-    def day(self) -> date:
+    def day(self) -> datetime.date:  # written in full: ``date`` in this class is the field
         return dates.first_day(self.date)
 
     def is_armed_attack(self, law: Law) -> bool:
@@ -231,14 +233,17 @@ def load_scenario(path: str | Path, record: Record | None = None, law: Law | Non
         errors.append(RecordError(path, _line(raw, "request.article"), "request.article",
                                   f"unknown article; expected one of {', '.join(law.articles)}", event.request.article))
     if event.request and event.request.to:
+        request, to = event.request, event.request.to
         organs = sorted({*law.organs, *(o.id for o in record.organs())})
-        if event.request.to not in organs and event.request.to.upper() in record.states:  # a state, in any case
-            event = event.model_copy(update={"request": event.request.model_copy(update={"to": event.request.to.upper()})})
-        bilateral = event.request.to in record.states and event.request.to != event.request.by
-        if event.request.to not in organs and not bilateral:
+        if to not in organs and to.upper() in record.states:  # a state, in any case
+            to = to.upper()
+            request = request.model_copy(update={"to": to})
+            event = event.model_copy(update={"request": request})
+        bilateral = to in record.states and to != request.by
+        if to not in organs and not bilateral:
             errors.append(RecordError(path, _line(raw, "request.to"), "request.to",
                                       f"unknown organ or state; expected a state code or one of {', '.join(organs)}",
-                                      event.request.to))
+                                      to))
     errors += _self_attack(event, law, raw, path)
     known_sources = {s.id for s in record.sources()} if event.sources else set()
     for i, sid in enumerate(event.sources):

@@ -45,10 +45,10 @@ class Standings:
             status = None if m.status == "none" else m.status
             return Standing(state, status, "organization", m.participation, m.start, f"overlay {self.overlay.id}")
         for level in ("organization", "parliamentary-assembly"):
-            m = self.record.status_of(state, day, CSTO, level)
-            if m is not None:
-                return Standing(state, m.status, level, m.participation, m.start,
-                                "record: " + ", ".join(dict.fromkeys(r.id for r in m.sources)))
+            held = self.record.status_of(state, day, CSTO, level)
+            if held is not None:
+                return Standing(state, held.status, level, held.participation, held.start,
+                                "record: " + ", ".join(dict.fromkeys(r.id for r in held.sources)))
         return Standing(state, None)
 
     def members(self, day: date) -> list[Standing]:
