@@ -19,6 +19,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 	$(VENV)/bin/ruff check src/
+	$(VENV)/bin/mypy src/
 
 # Property tests at full budget: 10,000 generated inputs per surface (README, "Development").
 fuzz: $(STAMP)
