@@ -16,10 +16,11 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(VENV)/bin/csto tour
 
+# Lint and types first, the tests last (their summary line closes the output).
 test: $(STAMP)
-	$(PY) -m pytest -q
 	$(VENV)/bin/ruff check src/
 	$(VENV)/bin/mypy src/
+	$(PY) -m pytest -q
 
 # Property tests at full budget: 10,000 generated inputs per surface (README, "Development").
 fuzz: $(STAMP)
