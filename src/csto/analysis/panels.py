@@ -21,9 +21,6 @@ maps to X (:data:`ATOP_ACTIONS`); 0 otherwise; NA when 31 December lies outside 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -33,7 +30,7 @@ import pandas as pd
 from .. import __version__
 from ..errors import RecordError, UsageError
 from ..record import CSTO, Record, dates
-from ..record.export import _swap
+from ..record.export import write_atomically
 from ..record.model import Act, Event, Membership, Source
 from ..treaty.articles import law_for
 
@@ -254,23 +251,13 @@ def export(record: Record, panel: str, directory: str | Path, file_format: str =
     _check_target(directory)
     frame = build(record, panel)
     names = file_names(panel, file_format)
-    try:
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.csto-export-"))
-        try:
-            _write_table(frame, panel, file_format, tmp / names[0])
-            (tmp / names[1]).write_text(json.dumps(datapackage(record, panel, file_format), ensure_ascii=False,
-                                                   indent=2) + "\n", encoding="utf-8")
-            (tmp / names[2]).write_text(citation(record, panel), encoding="utf-8")
-            if directory.exists():
-                _swap(tmp, directory)
-            else:
-                os.rename(tmp, directory)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)  # after a swap it holds the earlier export
-    except OSError as exc:
-        raise RecordError(directory, None, "DIR",
-                          f"cannot write the export: {(exc.strerror or type(exc).__name__).lower()}") from None
+    def fill(tmp: Path) -> None:
+        _write_table(frame, panel, file_format, tmp / names[0])
+        (tmp / names[1]).write_text(json.dumps(datapackage(record, panel, file_format), ensure_ascii=False,
+                                               indent=2) + "\n", encoding="utf-8")
+        (tmp / names[2]).write_text(citation(record, panel), encoding="utf-8")
+
+    write_atomically(directory, fill)
     return [directory / n for n in names]
 
 

@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import RecordError, UsageError
@@ -33,15 +34,27 @@ def export(record: Record, to: str, directory: str | Path) -> list[Path]:
         raise UsageError(f"--to: unknown export format {to!r}: expected one of {', '.join(FORMATS)}")
     directory = Path(directory)
     names = _names(to)
-    try:
+
+    def fill(tmp: Path) -> None:
         earlier = _earlier_export(directory)
+        _WRITERS[to](record, tmp)
+        for path in earlier:
+            if path.name not in names:
+                shutil.copy2(path, tmp / path.name)
+
+    write_atomically(directory, fill)
+    return [directory / name for name in names]
+
+
+def write_atomically(directory: Path, fill: Callable[[Path], None]) -> None:
+    """Write a folder whole or not at all: ``fill`` writes into a fresh folder beside ``directory``, which
+    then takes its place in one rename (an exchange where the system has one); a failure leaves the
+    earlier folder as it was and nothing half-written beside it."""
+    try:
         directory.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.csto-export-"))
         try:
-            _WRITERS[to](record, tmp)
-            for path in earlier:
-                if path.name not in names:
-                    shutil.copy2(path, tmp / path.name)
+            fill(tmp)
             if directory.exists():
                 _swap(tmp, directory)
             else:
@@ -51,7 +64,6 @@ def export(record: Record, to: str, directory: str | Path) -> list[Path]:
     except OSError as exc:
         raise RecordError(directory, None, "DIR",
                           f"cannot write the export: {(exc.strerror or type(exc).__name__).lower()}") from None
-    return [directory / name for name in names]
 
 
 def _names(to: str) -> list[str]:
