@@ -74,19 +74,6 @@ def _phi(x: np.ndarray) -> np.ndarray:
     return ndtr(x)
 
 
-def _time_params(model: CrisisModel) -> np.ndarray:
-    """(K, 2): mean and sd of log days to decision under each parameter set (story step 3)."""
-    th = model.particles
-    voter = model.voting.copy()
-    if model.target >= 0:
-        voter[model.target] = False
-    means = model.stance_means()
-    spread = means[:, voter].std(axis=1) if voter.sum() > 1 else np.zeros(len(th))
-    mu = (th[:, COL["time.log_median"]] + th[:, COL["time.urgent"]] * model.urgent
-          + th[:, COL["time.contested"]] * model.contested + th[:, COL["time.spread"]] * spread)
-    return np.column_stack([mu, th[:, COL["time.sigma"]]])
-
-
 def _class_probs(model: CrisisModel, reps: int, seed: int) -> np.ndarray:
     """(K, 6): each parameter set's share of replications in each class, ``reps`` replications per set."""
     K = len(model.particles)
@@ -138,19 +125,18 @@ def table(record: Record | None = None, params: Params | None = None, *, particl
     p_req, log_days = np.zeros((C, K)), np.zeros((C, K, 2))
     cases = []
     for c, (case, model) in enumerate(models):
-        th = theta.copy()
-        if model.ceiling == 0:  # an alliance that cannot act takes nothing up (as the compiler sets it)
-            th[:, COL["req.intercept"]] = th[:, COL["stmt.intercept"]] = -50.0
-        m = dataclasses.replace(model, particles=th, requested=model.requested)
+        # an alliance that cannot act takes nothing up, as the compiler sets it
+        th = theta_mod.silenced(theta) if model.ceiling == 0 else theta
+        m = dataclasses.replace(model, particles=th)
         probs[c] = _class_probs(m, reps, seed)
         actual = OUTCOMES.index(case["outcome"])
         smoothed = (probs[c, :, actual] * reps + SMOOTH) / (reps + SMOOTH * len(OUTCOMES))
         ll = np.log(smoothed)
-        x = th[:, theta_mod.COL["req.intercept"]:theta_mod.COL["req.internal"] + 1] @ model.request_features
-        p_req[c] = 1.0 / (1.0 + np.exp(-x))
+        p_req[c] = m.per_set["p_request"]
         if case["requested"] and model.requested:
             ll += np.log(np.clip(p_req[c], 1e-300, 1.0))
-        log_days[c] = _time_params(m)
+        # story step 3: the location and spread of log days to decision under each parameter set
+        log_days[c] = np.column_stack([m.per_set["mu"], th[:, COL["time.sigma"]]])
         days = case["days_to_decision"]
         if days is not None and model.requested:
             mu, sd = log_days[c, :, 0], log_days[c, :, 1]

@@ -81,13 +81,6 @@ class Input:
         return np.exp(x) if self.scale == "log" else x
 
 
-def _voters(m: CrisisModel) -> np.ndarray:
-    v = m.voting.copy()
-    if m.target >= 0:
-        v[m.target] = False
-    return v
-
-
 def _input(m: CrisisModel, params, name: str) -> Input:
     """The input called ``name`` with its documented range, or a SensitivityError naming it."""
     if name in THETA_INPUTS:
@@ -121,10 +114,10 @@ def default_inputs(m: CrisisModel) -> tuple[list[str], list[dict]]:
     Every voter's ties (with the perpetrator only when there is one), the weights of the factors that some
     voter has (or whose ties are varied), the cutpoints, the stance's spread and the process inputs.
     """
-    voters = [s for s, v in zip(m.states, _voters(m)) if v]
+    voters = [s for s, v in zip(m.states, m.voters) if v]
     has_perp = (m.info.get("situation") or {}).get("perpetrator") is not None
     ties = [f"ties_target.{s}" for s in voters] + ([f"ties_perpetrator.{s}" for s in voters] if has_perp else [])
-    used = np.abs(m.factors[_voters(m)]).sum(axis=0) > 0
+    used = np.abs(m.factors[m.voters]).sum(axis=0) > 0
     names, left = ["w.intercept"], []
     for j, f in enumerate(FACTORS):
         if used[j] or any(t.startswith(f + ".") for t in ties):
@@ -174,7 +167,7 @@ class _Draws:
             d[name] = full
         d = {key: v[:runs] for key, v in d.items()}
         th = m.particles[d["k"]]
-        self.th, self.voters = th, _voters(m)
+        self.th, self.voters = th, m.voters
         self.eps = np.ascontiguousarray(d["eps"][:, self.voters])
         self.u_aside = np.ascontiguousarray(d["u_aside"][:, self.voters])
         self.requested = requested[:runs]

@@ -96,18 +96,26 @@ def _great_circle(a: list[float], b: list[float]) -> float:
     return 2 * EARTH_KM * math.asin(math.sqrt(h))
 
 
+def _shares_on(record: Record, members: list[str], day: str, p: Params) -> tuple[dict[str, float], dict | None]:
+    """Each of ``members``' share of the common budget on ``day``: as recorded, or, where the record holds
+    none for them, the assumed apportionment (the fixed shares of ``assumed_budget_shares``, the rest split
+    equally among the others). Returns the shares and the fixed part assumed (None when recorded)."""
+    recorded = {b.state: b.share for b in record.budget_shares(day)}
+    raw = {s: recorded.get(s, 0.0) for s in members}
+    if not members or sum(raw.values()) > 0:
+        return raw, None
+    assumed = p.process.assumed_budget_shares.value
+    fixed = {s: assumed[s] for s in members if s in assumed}
+    rest = [s for s in members if s not in fixed]
+    left = max(0.0, 1.0 - sum(fixed.values()))
+    return {s: fixed.get(s, left / len(rest) if rest else 0.0) for s in members}, fixed
+
+
 def _budget(record: Record, states: tuple[str, ...], target: int, day: str, p: Params,
             notes: list[str]) -> list[float]:
     """Each state's share of what the common budget pays, the target excluded (it never pays for its own help)."""
-    shares = {b.state: b.share for b in record.budget_shares(day)}
-    payers = [s for i, s in enumerate(states) if i != target]
-    raw = {s: shares.get(s, 0.0) for s in payers}
-    if payers and sum(raw.values()) <= 0:
-        assumed = p.process.assumed_budget_shares.value
-        fixed = {s: assumed[s] for s in payers if s in assumed}
-        rest = [s for s in payers if s not in fixed]
-        left = max(0.0, 1.0 - sum(fixed.values()))
-        raw = {s: fixed.get(s, left / len(rest) if rest else 0.0) for s in payers}
+    raw, fixed = _shares_on(record, [s for i, s in enumerate(states) if i != target], day, p)
+    if fixed is not None:
         said = ", ".join(f"{s} {v:.0%}" for s, v in fixed.items())
         notes.append(f"no budget shares in the record on {day}: assumed {said or 'none fixed'}, the rest split equally "
                      f"(assumed_budget_shares in data/sim/process.yaml)")
@@ -115,7 +123,7 @@ def _budget(record: Record, states: tuple[str, ...], target: int, day: str, p: P
     return [raw.get(s, 0.0) / total if total > 0 else 0.0 for s in states]
 
 
-def _forces(record: Record, sit: Situation, states: tuple[str, ...], budget: list[float], p: Params,
+def _forces(record: Record, sit: Situation, states: tuple[str, ...], p: Params,
             settings: Settings, where, notes: list[str]) -> tuple[str | None, str | None, list[float], dict]:
     """The formation drawn on, and each member's part of it (personnel, before the share that deploys)."""
     formations = record.forces(sit.date)
@@ -169,22 +177,14 @@ def _forces(record: Record, sit: Situation, states: tuple[str, ...], budget: lis
     rest = strength - sum(parts)
     others = [i for i, s in enumerate(states) if s not in explicit and s in belong]
     split = p.process.contribution_split.value
-    weights = [_split_weight(record, states[i], sit.date, p) if split == "budget" else 1.0 for i in others]
+    shares = _shares_on(record, list(states), sit.date, p)[0] if split == "budget" else {}
+    weights = [shares[states[i]] if split == "budget" else 1.0 for i in others]
     if rest > 0 and others and sum(weights) > 0:
         for i, w in zip(others, weights):
             parts[i] = rest * w / sum(weights)
         notes.append(f"{form.id}: national parts not in the record for {', '.join(states[i] for i in others)}; "
                      f"split by {split}")
     return form.id, form.kind, parts, info
-
-
-def _split_weight(record: Record, state: str, day: str, p: Params) -> float:
-    """A state's weight in splitting a formation by budget: its recorded share, else the assumed one."""
-    shares = {b.state: b.share for b in record.budget_shares(day)}
-    if shares:
-        return shares.get(state, 0.0)
-    assumed = p.process.assumed_budget_shares.value
-    return assumed.get(state, (1.0 - sum(assumed.values())) / 5)
 
 
 ASKED = {"troops": "troops", "peacekeepers": "troops", "equipment": "assistance", "advisers": "assistance",
@@ -314,7 +314,7 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
         ceiling = floor = 0
 
     budget = _budget(record, states, target, day, p, notes)
-    formation, kind, parts, force_info = _forces(record, sit, states, budget, p, s, where, notes)
+    formation, kind, parts, force_info = _forces(record, sit, states, p, s, where, notes)
     fractions = p.process.deploy_fraction.value
     frac = fractions.get(kind or "default", fractions.get("default", 0.0))
     if frac <= 0 and any(parts):
@@ -350,9 +350,7 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
     if source != "posterior":
         notes.append(f"parameters drawn from the {source}, {len(particles):,} sets (no calibrated posterior in use)")
     if ceiling == 0:  # an alliance that cannot act takes no request up and says nothing
-        particles = particles.copy()
-        particles[:, theta.COL["req.intercept"]] = -50.0
-        particles[:, theta.COL["stmt.intercept"]] = -50.0
+        particles = theta.silenced(particles)
     pr = p.process
     return CrisisModel(
         scenario=sit.id, date=day, states=states, target=target, particles=particles,

@@ -259,15 +259,22 @@ class CrisisModel:
         return w[:, :1] + w[:, 1:] @ self.factors.T
 
     @functools.cached_property
+    def voters(self) -> np.ndarray:
+        """Who votes: the states with ``voting`` true other than the target (read-only)."""
+        voter = self.voting.copy()
+        if self.target >= 0:
+            voter[self.target] = False
+        voter.setflags(write=False)
+        return voter
+
+    @functools.cached_property
     def per_set(self) -> dict[str, np.ndarray]:
         """What depends only on the parameter set, computed once per set (engines gather it by index):
         stance means ``(K, n)``, cutpoints ``(K, 5)``, the location of log days to decision without its
         noise, and the chances of a request and of a statement."""
         th = self.particles
         means = self.stance_means()
-        voter = self.voting.copy()
-        if self.target >= 0:
-            voter[self.target] = False
+        voter = self.voters
         spread = means[:, voter].std(axis=1) if voter.sum() > 1 else np.zeros(len(th))
         mu = (th[:, COL["time.log_median"]] + th[:, COL["time.urgent"]] * self.urgent
               + th[:, COL["time.contested"]] * self.contested + th[:, COL["time.spread"]] * spread)

@@ -200,9 +200,7 @@ def _decide(m: CrisisModel, k: np.ndarray, th: np.ndarray, d: dict) -> dict:
     """Steps 2-4 of the story for the replications using parameter sets ``k`` (rows ``th``): stances, the
     time to decision and the decision rule."""
     N, n = len(k), m.n
-    voter = m.voting.copy()
-    if m.target >= 0:
-        voter[m.target] = False
+    voter = m.voters
     per = m.per_set
     z = per["means"][k] + th[:, COL["stance_sd"], None] * d["eps"]
     cut = per["cut"][k]

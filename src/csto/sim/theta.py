@@ -94,6 +94,14 @@ def fixed_columns(p: Params) -> dict[int, float]:
     return out
 
 
+def silenced(x: np.ndarray) -> np.ndarray:
+    """A copy of the parameter sets under which nobody asks for help and the organization says nothing:
+    the model of an alliance that cannot act (its ceiling is *nothing*)."""
+    x = x.copy()
+    x[:, COL["req.intercept"]] = x[:, COL["stmt.intercept"]] = -50.0
+    return x
+
+
 def particles(p: Params) -> tuple[np.ndarray, str]:
     """The parameter sets a model draws from, and where they come from (``posterior`` or ``prior``).
 
