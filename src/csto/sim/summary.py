@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # the engine imports this module; this one only reads the eng
     from .montecarlo import Outcomes
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+#: The finer grid of a timing's quantiles (``timing_quantiles``): enough points to draw its ECDF honestly.
+QUANTILE_GRID = tuple(round(i / 100, 2) for i in range(1, 100))
 HOURS = 24
 MAX_DAYS = 3650  # histogram range; later values go in the last bin
 SECONDS = 86_400
@@ -67,6 +69,15 @@ class _Hist:
         cum = np.cumsum(self.counts)
         qs = {_qname(q): round(int(np.searchsorted(cum, q * n)) / HOURS, 3) for q in QUANTILES}
         return {"n": n, "mean": round(mean, 3), "mean_mcse": round(math.sqrt(var / n), 3), **qs}
+
+    def grid(self) -> list[list[float]] | None:
+        """``[p, days]`` at every p of :data:`QUANTILE_GRID` (floored to the hour, as the named quantiles are);
+        None from fewer than :data:`MIN_N` replications."""
+        n = int(self.counts.sum())
+        if n < MIN_N:
+            return None
+        cum = np.cumsum(self.counts)
+        return [[q, round(int(np.searchsorted(cum, q * n)) / HOURS, 3)] for q in QUANTILE_GRID]
 
 
 def _empty(n: int) -> dict:
@@ -214,6 +225,10 @@ class Accumulator:
             "days_to_first_troops": self.troops.result(),
             "days_to_withdrawal": self.withdrawal.result(),
             "peak_personnel": self._peak(),
+            # a sibling of the timings, not inside them: their fields stay scalars (sweep's flat rows read them)
+            "timing_quantiles": {"days_to_decision": self.decision.grid(),
+                                 "days_to_first_troops": self.troops.grid(),
+                                 "days_to_withdrawal": self.withdrawal.grid()},
             "personnel_by_state": personnel,
             "cost_by_state": costs,
             "blocking": blocks,
