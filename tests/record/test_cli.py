@@ -340,3 +340,11 @@ def test_the_new_commands_answer_an_empty_record(command, data):
     """The fixture record holds no forces, crises, missions or exercises: the commands still answer."""
     assert run(*command, *data).exit_code == 0
     assert answer(*command, *data)["ok"] is True
+
+
+def test_overlap_shows_a_frozen_membership_as_such(data):
+    table = run("overlap", "--on", "2025-01-01", *data)
+    assert table.exit_code == 0, table.output
+    assert "member (frozen)" in table.stdout
+    doc = json.loads(run("overlap", "--on", "2025-01-01", "--format", "json", *data).stdout)["result"]
+    assert {s["state"]: s["statuses"]["CSTO"] for s in doc["states"]}["ARM"] == "member (frozen)"

@@ -135,6 +135,11 @@ def test_overlap_is_states_by_organizations(fixture_record):
     assert grid["UZB"] == {"CSTO": "suspended"}
 
 
+def test_overlap_shows_frozen_participation_beside_the_status(fixture_record):
+    assert fixture_record.overlap("2024-02-21")["ARM"] == {"CSTO": "member"}
+    assert fixture_record.overlap("2024-02-22")["ARM"] == {"CSTO": "member (frozen)"}
+
+
 def test_conflicts_keep_every_claim_with_its_source(fixture_record):
     [c] = fixture_record.conflicts()
     assert [(cl.value, cl.source) for cl in c.claims] == [("1992", "src-paper"), ("2002", "src-blog")]

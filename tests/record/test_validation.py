@@ -123,3 +123,57 @@ def test_a_request_goes_to_the_csto_unless_it_names_a_state():
     assert Request(by="KGZ", to="RUS", date="2010-06-12").asked_for == []
     with pytest.raises(ValidationError, match="expected 'csto' or an ISO 3166-1"):
         Request(by="KGZ", to="nato", date="2010-06-12")
+
+
+# --- every named item is unique ----------------------------------------------------------------------------
+
+# One valid item per section whose items are named, each under a name the fixture record does not use; the key
+# (id or code) is written last, so the duplicate's key line is the item's last line.
+NAMED_ITEMS = {
+    "sources": "title: T\n    kind: news\n    id: dup-source",
+    "states": "name: Nowhere\n    sources: [src-paper]\n    code: XXA",
+    "organizations": "name: O\n    kind: political\n    sources: [src-paper]\n    id: DUP",
+    "organs": "name: O\n    kind: council\n    from: '2002'\n    sources: [src-paper]\n    id: dup-organ",
+    "offices": "name: O\n    organ: csc\n    sources: [src-paper]\n    id: dup-office",
+    "formations": "name: F\n    kind: other\n    from: '2002'\n    sources: [src-paper]\n    id: dup-formation",
+    "benefits": "description: B\n    sources: [src-paper]\n    id: dup-benefit",
+    "exercises": "name: E\n    from: '2002'\n    sources: [src-paper]\n    id: dup-exercise",
+    "missions": "name: M\n    host: ARM\n    kind: monitoring\n    from: '2002'\n    sources: [src-paper]\n    id: dup-mission",
+    "events": "date: '2002'\n    kind: summit\n    title: T\n    sources: [src-paper]\n    id: dup-event",
+    "crises": ("name: C\n    date: '2002'\n    kind: unrest\n    targets: [ARM]\n    response: {outcome: nothing}\n"
+               "    sources: [src-paper]\n    id: dup-crisis"),
+    "conflicts": ("question: Q\n    claims: [{value: a, source: src-paper}, {value: b, source: src-blog}]\n"
+                  "    preferred: a\n    why: W\n    id: dup-conflict"),
+    "opinions": "source: src-blog\n    speaker: S\n    statement: X\n    id: dup-opinion",
+}
+
+
+def test_every_section_whose_items_are_named_is_checked_for_duplicates():
+    from csto.record.load import ID_FIELDS
+    from csto.record.model import SECTIONS
+
+    assert {s for s, m in SECTIONS.items() if "id" in m.model_fields} | {"states"} == set(ID_FIELDS) == set(NAMED_ITEMS)
+
+
+@pytest.mark.parametrize("section", sorted(NAMED_ITEMS))
+def test_a_name_used_twice_is_refused_with_both_places(section, fixture_dir):
+    from csto.record.load import ID_FIELDS
+
+    item = NAMED_ITEMS[section]
+    (fixture_dir / "y1.yaml").write_text(f"{section}:\n  - {item}\n")
+    (fixture_dir / "y2.yaml").write_text(f"# the same name again, in another file\n{section}:\n  - {item}\n")
+    key = ID_FIELDS[section]
+    value = item.rsplit(f"{key}: ", 1)[1]
+    with pytest.raises(RecordError) as info:
+        load(fixture_dir)
+    errors = getattr(info.value, "errors", [info.value])
+    assert [(Path(e.file).name, e.line, e.field, e.value) for e in errors] == [
+        ("y2.yaml", 3 + item.count("\n"), f"{section}.{key}", value)]
+    assert f"first at {fixture_dir / 'y1.yaml'}:{2 + item.count(chr(10))}" in errors[0].problem
+
+
+def test_negotiating_is_not_a_status_the_record_knows(fixture_record):
+    from csto.record import UnknownError
+
+    with pytest.raises(UnknownError, match="unknown status 'negotiating'"):
+        fixture_record.members("2020-01-01", status="negotiating")

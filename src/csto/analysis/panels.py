@@ -61,7 +61,7 @@ KEYS = [
     Column("wikidata", "string", "Wikidata item id"),
     Column("name", "string", "the state's name in the record"),
 ]
-STATUS = ("csto_status", "string", "CSTO status: member, observer, partner, negotiating, suspended, applicant, or "
+STATUS = ("csto_status", "string", "CSTO status: member, observer, partner, suspended, applicant, or "
                                    "none (no status)")
 LEVEL = ("csto_level", "string", "level of the status: organization or parliamentary-assembly (NA with none)")
 PARTICIPATION = ("csto_participation", "string", "participation of a member: full or frozen (NA with none)")

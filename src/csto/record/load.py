@@ -98,32 +98,56 @@ def load(data_dir: str | Path) -> Loaded:
 
 # --- whole-record checks -------------------------------------------------------------------------
 
-_ID_FIELD = {"sources": "id", "states": "code", "organizations": "id", "organs": "id", "offices": "id",
-             "formations": "id", "benefits": "id", "exercises": "id", "missions": "id", "events": "id",
-             "crises": "id", "conflicts": "id", "opinions": "id"}
+def _id_fields() -> dict[str, str]:
+    """Section -> the field that names its items: ``code`` for states, ``id`` in every section whose model has one."""
+    fields = {name: "id" for name, model in SECTIONS.items() if "id" in model.model_fields}
+    return {"states": "code", **fields}
 
-# section -> (field, referenced section); list fields are checked element by element
-_REFERENCES = {
+
+#: Section -> the field whose value must be unique across the whole record (every file).
+ID_FIELDS = _id_fields()
+
+#: Section -> (path, referenced section): each value found at the dotted path (through nested objects and
+#: lists) must be a key of the referenced section. Shared with the typed SQLite export, whose foreign keys
+#: are exactly these and the source references of :data:`SOURCE_PATHS`.
+REFERENCES: dict[str, list[tuple[str, str]]] = {
     "memberships": [("state", "states"), ("org", "organizations")],
     "acts": [("state", "states"), ("org", "organizations")],
     "organs": [("parent", "organs")],
     "offices": [("organ", "organs")],
     "tenures": [("office", "offices"), ("state", "states")],
+    "formation_members": [("formation", "formations"), ("state", "states")],
     "strengths": [("formation", "formations")],
     "contributions": [("formation", "formations"), ("state", "states")],
     "budget_shares": [("state", "states")],
     "benefits": [("states", "states")],
     "exercises": [("host", "states"), ("participants", "states")],
-    "missions": [("host", "states")],
+    "missions": [("host", "states"), ("contributors.state", "states")],
     "events": [("states", "states"), ("organ", "organs")],
-    "crises": [("targets", "states")],
+    "crises": [("targets", "states"), ("territory_of", "states"), ("request.by", "states"),
+               ("other_requests.by", "states")],
     "opinions": [("source", "sources")],
 }
+#: Paths, in any section, that name a source (checked by ``_source_refs`` with their own wording).
+SOURCE_PATHS = ("sources.id", "quote.source", "claims.source", "source")
+
+
+def values_at(item: object, path: str):
+    """Every value at the dotted ``path`` of ``item``, through nested objects and lists; None is skipped."""
+    head, _, rest = path.partition(".")
+    found = getattr(item, head, None)
+    for value in found if isinstance(found, list) else [found]:
+        if value is None:
+            continue
+        if rest:
+            yield from values_at(value, rest)
+        else:
+            yield value
 
 
 def _ids(loaded: Loaded, errors: list[RecordError]) -> dict[str, set]:
     known: dict[str, set] = {}
-    for section, key in _ID_FIELD.items():
+    for section, key in ID_FIELDS.items():
         seen: dict[str, Located] = {}
         for loc in loaded.sections[section]:
             value = getattr(loc.item, key)
@@ -131,7 +155,7 @@ def _ids(loaded: Loaded, errors: list[RecordError]) -> dict[str, set]:
                 first = seen[value]
                 errors.append(RecordError(loc.file, loc.line_of(key), f"{section}.{key}",
                                           f"duplicate key (first at {first.file}:{first.line_of(key)})", value))
-            seen[value] = loc
+            seen.setdefault(value, loc)
         known[section] = set(seen)
     return known
 
@@ -159,16 +183,11 @@ def check(loaded: Loaded) -> list[RecordError]:
             for source_id, line, where in _source_refs(loc):
                 if source_id not in known["sources"]:
                     errors.append(RecordError(loc.file, line, f"{section}.{where}", "unknown source", source_id))
-            for fname, target in _REFERENCES.get(section, []):
-                values = getattr(loc.item, fname)
-                for value in values if isinstance(values, list) else [values]:
-                    if value is not None and value not in known[target]:
-                        errors.append(RecordError(loc.file, loc.line_of(fname), f"{section}.{fname}",
-                                                  f"unknown {target.rstrip('s')}", value))
-            for contingent in getattr(loc.item, "contributors", None) or []:
-                if contingent.state not in known["states"]:
-                    errors.append(RecordError(loc.file, loc.line_of("contributors"), f"{section}.contributors",
-                                              "unknown state", contingent.state))
+            for path, target in REFERENCES.get(section, []):
+                for value in values_at(loc.item, path):
+                    if value not in known[target]:
+                        errors.append(RecordError(loc.file, loc.line_of(path.partition(".")[0]),
+                                                  f"{section}.{path}", f"unknown {target.rstrip('s')}", value))
     errors.extend(_overlaps(loaded, "memberships", lambda m: (m.state, m.org, m.level)))
     errors.extend(_overlaps(loaded, "tenures", lambda t: (t.office, t.acting)))
     errors.extend(_overlaps(loaded, "budget_shares", lambda b: (b.state,)))

@@ -136,7 +136,9 @@ class Organization(Fact):
     coverage: str | None = None  # which memberships the record holds, where it holds only some
 
 
-Status = Literal["member", "observer", "partner", "negotiating", "suspended", "applicant"]
+# No "negotiating": neither the Charter nor the 2018 documents on observers and partners know such a status; the
+# one source that speaks of states negotiating is held as an attributed claim (conflict negotiating-states).
+Status = Literal["member", "observer", "partner", "suspended", "applicant"]
 Level = Literal["organization", "parliamentary-assembly"]
 
 

@@ -37,6 +37,7 @@ from .model import (
     Organization,
     Source,
     State,
+    Status,
     Strength,
     Tenure,
 )
@@ -244,12 +245,12 @@ class Record:
     def members(self, on: date | str, status: str = "member", org: str = CSTO) -> list[StatusRow]:
         """States with ``status`` in ``org`` on ``on``.
 
-        ``status`` is one of member, observer, partner, negotiating, suspended, applicant, former or all.
+        ``status`` is one of the record's statuses (member, observer, partner, suspended, applicant), former or all.
         ``former`` lists states that held membership before ``on`` and hold none on ``on``; ``all``
         lists every current status plus the former members. The rows are shared between calls on one
         Record (a period's row is the same on every day it is in force): read them, do not modify them.
         """
-        valid = {"member", "observer", "partner", "negotiating", "suspended", "applicant", "former", "all"}
+        valid = {*get_args(Status), "former", "all"}
         if status not in valid:
             raise UnknownError(f"unknown status {status!r}: expected one of {', '.join(sorted(valid))}")
         org = self.organization(org.upper()).id
@@ -342,10 +343,16 @@ class Record:
         return [self._row(m) for m in self.all(Membership, "org = ?", (org,), "state, from_day")]
 
     def overlap(self, on: date | str) -> dict[str, dict[str, str]]:
-        """States x organizations on ``on``: the status each state holds, where it holds one."""
+        """States x organizations on ``on``: the status each state holds, where it holds one.
+
+        A status is qualified in brackets by its level when not the organization's own, and by its participation
+        when frozen: ``member (frozen)``, ``observer (parliamentary-assembly)``.
+        """
         table: dict[str, dict[str, str]] = defaultdict(dict)
         for m in self.valid_on(Membership, on):
-            label = m.status if m.level == "organization" else f"{m.status} ({m.level})"
+            qualifiers = [q for q in (m.level if m.level != "organization" else None,
+                                      m.participation if m.participation != "full" else None) if q]
+            label = f"{m.status} ({', '.join(qualifiers)})" if qualifiers else m.status
             prior = table[m.state].get(m.org)
             table[m.state][m.org] = f"{prior}; {label}" if prior else label
         return dict(sorted(table.items()))
