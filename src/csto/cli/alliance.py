@@ -1,17 +1,16 @@
 """Commands over what the alliance has and has done: forces, budget, crises, missions, exercises.
 
-Each prints a table for people and, under ``--format json``, the record's own fields for each item
-(``from``/``to``, sources as ``{id, passage}``) in the answer envelope (README, "JSON fields").
+Each prints a table for people and, under ``--format json``, its answer from :mod:`csto.answers.alliance`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from ..record.query import FormationOn
+from .. import answers
 from .common import (
     DataOpt,
     Format,
@@ -20,7 +19,7 @@ from .common import (
     cite,
     console,
     day,
-    emit_answer,
+    emit_json,
     handles_errors,
     on_or_today,
     open_record,
@@ -28,14 +27,6 @@ from .common import (
     say,
     table,
 )
-
-
-def dump(item: Any) -> dict[str, Any]:
-    """A record entity as the answers give it: its YAML field names, ``id`` first, ``note`` and ``sources`` last."""
-    out = item.model_dump(mode="json", by_alias=True)
-    first = {"id": out.pop("id")} if "id" in out else {}
-    last = {"note": out.pop("note"), "sources": out.pop("sources")}
-    return {**first, **out, **last}
 
 
 def _count(n: int | None) -> str:
@@ -62,26 +53,13 @@ def _strength(found) -> list[str]:
             f"{found.carried_years:g} years" if found.carried_years else ""]
 
 
-def _formation_json(f: FormationOn) -> dict[str, Any]:
-    strength = None
-    if f.strength is not None:
-        s = dump(f.strength.strength)
-        strength = {"personnel": s["personnel"], "approximate": s["approximate"], "from": s["from"], "to": s["to"],
-                    "carried_years": f.strength.carried_years, "note": s["note"], "sources": s["sources"]}
-    contributions = [{k: v for k, v in dump(c).items() if k != "formation"} for c in f.contributions]
-    formation = dump(f.formation)
-    last = {"note": formation.pop("note"), "sources": formation.pop("sources")}
-    return {**formation, "members": f.members, "strength": strength, "contributions": contributions,
-            "other_contribution_dates": f.other_contribution_dates, **last}
-
-
 def forces(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """The collective forces on a date: members, strength (the latest figure, carried forward), contributions."""
     when = on_or_today(on)
     rec = open_record(data)
-    found = rec.forces_on(when)
     if format is Format.json:
-        return emit_answer("forces", {"on": when}, rec, [_formation_json(f) for f in found])
+        return emit_json(answers.forces(rec, on=when))
+    found = rec.forces_on(when)
     if not found:
         say(f"No formation is recorded on {when}.")
         return
@@ -105,13 +83,10 @@ def budget(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = N
     """Shares of the CSTO's budget on a date, and the benefits of membership the sources name."""
     when = on_or_today(on)
     rec = open_record(data)
+    if format is Format.json:
+        return emit_json(answers.budget(rec, on=when))
     shares, benefits = rec.budget_shares(when), rec.benefits()
     total = round(sum(b.share for b in shares), 6)
-    if format is Format.json:
-        return emit_answer("budget", {"on": when}, rec, {
-            "shares": [{"state": b.state, "name": rec.states[b.state].name, **{k: v for k, v in dump(b).items()
-                                                                                if k != "state"}} for b in shares],
-            "total": total, "benefits": [dump(b) for b in benefits]})
     if shares:
         console.print(table(f"Budget shares on {when}", ["state", "name", "share", "from", "to", "sources"],
                             [[b.state, rec.states[b.state].name, _share(b.share),
@@ -138,9 +113,9 @@ def _asked(crisis) -> str:
 def crises(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Every crisis in the record: who was asked for what, what the CSTO did and when it decided."""
     rec = open_record(data)
-    found = sorted(rec.crises(), key=lambda c: c.date)
     if format is Format.json:
-        return emit_answer("crises", {}, rec, [dump(c) for c in found])
+        return emit_json(answers.crises(rec))
+    found = sorted(rec.crises(), key=lambda c: c.date)
     console.print(table("Crises", ["crisis", "date", "kind", "targets", "asked", "outcome", "decided"],
                         [[c.id, c.date, c.kind, " ".join(c.targets), _asked(c),
                           c.response.outcome + ("?" if c.uncertain else "")
@@ -155,9 +130,9 @@ def crises(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
 def missions(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Every CSTO mission: host, kind, dates, personnel and each state's contingent."""
     rec = open_record(data)
-    found = rec.missions()
     if format is Format.json:
-        return emit_answer("missions", {}, rec, [dump(m) for m in found])
+        return emit_json(answers.missions(rec))
+    found = rec.missions()
     console.print(table("Missions", ["mission", "host", "kind", "from", "to", "personnel", "contingents"],
                         [[m.id, m.host, m.kind, m.start, m.end or "", _count(m.personnel),
                           ", ".join(f"{c.state} {c.personnel:,}" if c.personnel else c.state for c in m.contributors)]
@@ -171,9 +146,9 @@ def exercises(start: Annotated[str | None, typer.Option("--from", help="first da
     """Joint exercises whose dates overlap a period (default: all): series, host, participants."""
     lo, hi = day(start, "--from"), day(end, "--to")
     rec = open_record(data)
-    found = rec.exercises_between(lo, hi)
     if format is Format.json:
-        return emit_answer("exercises", {"from": lo, "to": hi}, rec, [dump(x) for x in found])
+        return emit_json(answers.exercises(rec, start=lo, end=hi))
+    found = rec.exercises_between(lo, hi)
     console.print(table("Exercises", ["exercise", "from", "to", "host", "participants", "sources"],
                         [[x.id, x.start, x.end or "", x.host or "", " ".join(x.participants), cite(x.sources)]
                          for x in found]))

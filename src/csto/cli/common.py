@@ -162,41 +162,11 @@ def emit_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def record_hash(record: Record | None) -> str | None:
-    """The content hash of the YAML ``record`` was compiled from (``meta.content_hash`` in its SQLite file)."""
-    if record is None:
-        return None
-    row = record.db.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
-    return row[0] if row else None
-
-
-def answer(command: str, question: dict[str, Any], record: Record | None, result: Any) -> dict[str, Any]:
-    """A command's JSON answer (README, "JSON answers"): what was asked, with what it was computed, the result.
-
-    ``question`` holds the command's inputs as the user gave them once parsed (dates as YYYY-MM-DD,
-    ``from``/``to``, the scenario path, the seed...). Every command of every face answers this way.
-    """
-    from .. import __version__
-
-    plain = {k: v.isoformat() if hasattr(v, "isoformat") else (str(v) if isinstance(v, Path) else v)
-             for k, v in question.items()}
-    return {"ok": True, "command": command, "question": plain, "csto_version": __version__,
-            "record_hash": record_hash(record), "result": result}
-
-
 def emit_answer(command: str, question: dict[str, Any], record: Record | None, result: Any) -> None:
-    """Print :func:`answer` as JSON on stdout."""
+    """Print a JSON answer (:func:`csto.answers.answer`) built here, for a command that is an action, not a question."""
+    from ..answers import answer
+
     emit_json(answer(command, question, record, result))
-
-
-def refs(ids: list[str]) -> list[dict]:
-    """Source ids as the ``sources`` objects every answer uses: ``{"id", "passage"}`` (passage unknown here)."""
-    return [{"id": i, "passage": None} for i in ids]
-
-
-def fact_refs(fact: Any) -> list[dict]:
-    """A fact's sources as ``{"id", "passage"}`` objects, in the order written."""
-    return [{"id": r.id, "passage": r.passage} for r in fact.sources]
 
 
 def cite(sources: Any, limit: int = 2) -> str:
@@ -204,14 +174,6 @@ def cite(sources: Any, limit: int = 2) -> str:
     ids = list(dict.fromkeys(getattr(r, "id", r) for r in sources))
     shown = ", ".join(ids[:limit])
     return shown + (f" +{len(ids) - limit}" if len(ids) > limit else "")
-
-
-def period_row(row: Any) -> dict[str, Any]:
-    """A status row (``members``, ``timeline``) in the answers' vocabulary: ``from``/``to``, source objects."""
-    d = row.as_dict()
-    return {"state": d["state"], "name": d["name"], "org": d["org"], "status": d["status"], "level": d["level"],
-            "participation": d["participation"], "from": d["since"], "from_attested": d["since_attested"],
-            "to": d["until"], "note": d["note"], "sources": refs(d["sources"])}
 
 
 def cell(value: Any) -> Text:

@@ -7,10 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..analysis.compare import compare as run_compare
-from ..analysis.compare import load_rules
-from ..treaty import load_law
-from .common import Format, FormatOpt, console, day, emit_answer, handles_errors, say, table
+from .. import answers
+from .common import Format, FormatOpt, console, day, emit_json, handles_errors, say, table
 
 VARIABLES = ("defense", "offense", "neutral", "nonagg", "consul", "no_other_alliances", "conditio", "intcom", "milcon")
 
@@ -22,10 +20,10 @@ def compare(
 ) -> None:
     """The CSTO beside NATO, the SCO, the Russia-Armenia and Union State treaties: duties and ATOP-style coding."""
     when = day(on, "--on") or date.today()
-    law = load_law()
-    answer = run_compare(when, law, load_rules(law=law))
+    full = answers.compare(None, on=when)
     if format is Format.json:
-        return emit_answer("compare", {"on": when}, None, answer)
+        return emit_json(full)
+    answer = full["result"]
     rows = []
     for a in answer["alliances"]:
         p = a["points"]

@@ -11,6 +11,7 @@ import typer
 from rich.text import Text
 from rich.tree import Tree
 
+from .. import answers
 from ..record import CSTO, Record
 from ..record import export as exporter
 from .common import (
@@ -22,14 +23,11 @@ from .common import (
     cite,
     console,
     day,
-    emit_answer,
-    fact_refs,
+    emit_json,
     handles_errors,
     on_or_today,
     open_record,
     paragraph,
-    period_row,
-    refs,
     say,
     table,
 )
@@ -61,10 +59,9 @@ def members(on: OnOpt = None,
     """Who was a member (or observer, partner, former member...) on a date."""
     when = on_or_today(on)
     rec = open_record(data)
-    rows = rec.members(when, status, org)
     if format is Format.json:
-        return emit_answer("members", {"on": when, "status": status, "org": org.upper()}, rec,
-                           [period_row(r) for r in rows])
+        return emit_json(answers.members(rec, on=when, status=status, org=org))
+    rows = rec.members(when, status, org)
     console.print(table(f"{org.upper()}: status '{status}' on {when}", ["state", "name", "status", "since", "until", "sources"],
                         [[r.state, r.name, _status_label(r), _since(r.since, r.since_attested), r.until or "",
                           cite(r.sources)]
@@ -79,15 +76,9 @@ def history(state: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, 
             format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """A state's status periods and dated acts in every organization."""
     rec = open_record(data)
-    h = rec.history(state)
     if format is Format.json:
-        return emit_answer("history", {"state": state}, rec, {"state": h["state"], "name": h["name"],
-                          "periods": [{"org": p.org, "status": p.status, "level": p.level,
-                                       "participation": p.participation, "from": p.start,
-                                       "from_attested": p.from_attested, "to": p.end,
-                                       "note": p.note, "sources": fact_refs(p)} for p in h["periods"]],
-                          "acts": [{"org": a.org, "kind": a.kind, "date": a.date, "instrument": a.instrument,
-                                    "note": a.note, "sources": fact_refs(a)} for a in h["acts"]]})
+        return emit_json(answers.history(rec, state=state))
+    h = rec.history(state)
     console.print(table(f"{h['name']} ({h['state']}): status periods", ["org", "status", "from", "to", "sources"],
                         [[p.org, _status_label(p), _since(p.start, p.from_attested), p.end or "", cite(p.sources)]
                          for p in h["periods"]]))
@@ -98,9 +89,9 @@ def history(state: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-3 code, 
 def timeline(org: OrgOpt = CSTO, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Every state's status periods in an organization, drawn as bars."""
     rec = open_record(data)
-    rows = rec.timeline(org)
     if format is Format.json:
-        return emit_answer("timeline", {"org": org.upper()}, rec, [period_row(r) for r in rows])
+        return emit_json(answers.timeline(rec, org=org))
+    rows = rec.timeline(org)
     if not rows:
         raise UserError(f"no status periods recorded for organization {org!r}")
     console.print(status_bar(rows, date.today()))
@@ -110,13 +101,9 @@ def organs(on: Annotated[str | None, typer.Option("--on", help="only organs in e
            format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """The organs of the CSTO and their hierarchy: composition, function, decision rule, cadence."""
     rec = open_record(data)
-    found = rec.organs(day(on, "--on"))
     if format is Format.json:
-        return emit_answer("organs", {"on": day(on, "--on")}, rec, [{"id": o.id, "name": o.name, "parent": o.parent, "kind": o.kind,
-                           "composition": o.composition, "function": o.function,
-                           "quote": o.quote.model_dump() if o.quote else None, "decision_rule": o.decision_rule,
-                           "cadence": o.cadence, "from": o.start, "from_attested": o.from_attested, "to": o.end,
-                           "sources": fact_refs(o)} for o in found])
+        return emit_json(answers.organs(rec, on=day(on, "--on")))
+    found = rec.organs(day(on, "--on"))
     if not found:
         say(f"No organ is recorded on {day(on, '--on')}." if on else "No organ is recorded.")
         return
@@ -128,10 +115,9 @@ def who(office: Annotated[str, typer.Argument(help="office id, e.g. secretary-ge
     """Who held an office on a date."""
     when = on_or_today(on)
     rec = open_record(data)
-    held = rec.holder(office, when)
     if format is Format.json:
-        return emit_answer("who", {"office": office, "on": when}, rec, [{"office": t.office, "holder": t.holder, "state": t.state, "acting": t.acting,
-                           "from": t.start, "to": t.end, "sources": fact_refs(t)} for t in held])
+        return emit_json(answers.who(rec, office=office, on=when))
+    held = rec.holder(office, when)
     if not held:
         say(f"No holder of {office} is recorded on {when}.")
         return
@@ -147,13 +133,11 @@ def events(start: Annotated[str | None, typer.Option("--from", help="first day, 
            format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Everything dated in a period: milestones, acts, summits, exercises, missions, crises."""
     lo, hi = day(start, "--from"), day(end, "--to")
-    if lo and hi and lo > hi:
-        raise UserError(f"--from {lo} is after --to {hi}")
     rec = open_record(data)
-    found = rec.events(lo, hi) if kind is None else rec.events_of_kind(kind, lo, hi)
+    result = answers.events(rec, start=lo, end=hi, kind=kind)
     if format is Format.json:
-        return emit_answer("events", {"from": lo, "to": hi, "kind": kind}, rec,
-                           [{**h.as_dict(), "sources": refs(h.sources)} for h in found])
+        return emit_json(result)
+    found = rec.events(lo, hi) if kind is None else rec.events_of_kind(kind, lo, hi)
     console.print(table(f"events of kind {kind}" if kind else "events", ["date", "kind", "title", "states", "sources"],
                         [[h.date, h.kind, h.title, " ".join(h.states), cite(h.sources)] for h in found]))
 
@@ -161,10 +145,9 @@ def events(start: Annotated[str | None, typer.Option("--from", help="first day, 
 def conflicts(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Where the sources disagree, every claim with its source, and the value the record prefers and why."""
     rec = open_record(data)
-    found, opinions = rec.conflicts(), rec.opinions()
     if format is Format.json:
-        return emit_answer("conflicts", {}, rec, {"conflicts": [c.model_dump() for c in found],
-                          "opinions": [o.model_dump() for o in opinions]})
+        return emit_json(answers.conflicts(rec))
+    found, opinions = rec.conflicts(), rec.opinions()
     for c in found:
         console.print(table(f"{c.id}: {c.question}", ["claim", "source", "passage"],
                             [[cl.value, cl.source, cl.passage] for cl in c.claims]))
@@ -176,9 +159,9 @@ def conflicts(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
 def sources(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Every source the record cites."""
     rec = open_record(data)
-    found = rec.sources()
     if format is Format.json:
-        return emit_answer("sources", {}, rec, [s.model_dump() for s in found])
+        return emit_json(answers.sources(rec))
+    found = rec.sources()
     console.print(table("sources", ["id", "kind", "date", "title", "author / publisher", "file / citation"],
                         [[s.id, s.kind, s.date, s.title, s.author or s.publisher, s.file or s.citation]
                          for s in found]))
@@ -188,13 +171,11 @@ def overlap(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = 
     """States x organizations on a date: who belongs to what."""
     when = on_or_today(on)
     rec = open_record(data)
+    if format is Format.json:
+        return emit_json(answers.overlap(rec, on=when))
     grid = rec.overlap(when)
     orgs = rec.organization_ids()
     coverage = {o.id: o.coverage for o in rec.organizations() if o.coverage}
-    if format is Format.json:
-        return emit_answer("overlap", {"on": when}, rec, {"on": when.isoformat(), "organizations": orgs, "coverage": coverage,
-                          "states": [{"state": s, "name": rec.states[s].name, "statuses": cells}
-                                     for s, cells in grid.items()]})
     shown = [o for o in orgs if any(o in cells for cells in grid.values())]  # hide empty columns
     console.print(table(f"memberships on {when}", ["state", *shown],
                         [[s, *[cells.get(o, "") for o in shown]] for s, cells in grid.items()]))
@@ -226,9 +207,9 @@ def export(to: Annotated[str, typer.Option("--to", help="csv, json or sqlite (th
 def check(data: DataOpt = None, format: FormatOpt = Format.table) -> None:
     """Validate the record and count what it holds."""
     rec = open_record(data)
-    counts = {section: n for section, n in rec.counts().items()}
     if format is Format.json:
-        return emit_answer("check", {}, rec, {"valid": True, "sqlite": str(rec.path), "counts": counts})
+        return emit_json(answers.check(rec))
+    counts = dict(rec.counts())
     console.print(table(f"record valid: {rec.path}", ["section", "items"], [[k, v] for k, v in counts.items()]))
 
 

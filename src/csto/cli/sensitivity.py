@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .common import DataOpt, Format, FormatOpt, console, emit_answer, err_console, handles_errors, open_record, table
+from .. import answers
+from .common import DataOpt, Format, FormatOpt, console, emit_json, err_console, handles_errors, open_record, table
 
 PROGRESS_FROM = 2_000_000  # points x runs; below this the analysis takes a few seconds
 
@@ -57,26 +58,19 @@ def register(app: typer.Typer) -> None:
         """Global sensitivity (Sobol' indices, SALib) of a crisis's outcome to the model's inputs."""
         from ..analysis.sensitivity import DEFAULT_OUTPUT
         from ..analysis.sensitivity import check_args as check_design
-        from ..analysis.sensitivity import sensitivity as analyse
-        from ..sim import compile, params_for
-        from ..sim.montecarlo import check_args
 
         outputs = check_design(base_samples, output or DEFAULT_OUTPUT)
-        check_args(runs, seed)
         record = open_record(data)
-        params = params_for(record)
-        model = compile(scenario, record, params)
-        run = functools.partial(analyse, scenario, record, params, base_samples=base_samples, runs=runs, seed=seed,
-                                inputs=input or None, output=outputs, model=model)
+        ask = functools.partial(answers.sensitivity, record, scenario, base_samples=base_samples, runs=runs,
+                                seed=seed, inputs=input or None, output=outputs)
         if format == Format.table and base_samples * 42 * runs >= PROGRESS_FROM:
             columns = (TextColumn("points"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=err_console, transient=True) as bar:
                 task = bar.add_task("points", total=None)
-                result = run(progress=lambda k, total: bar.update(task, advance=k, total=total))
+                full = ask(progress=lambda k, total: bar.update(task, advance=k, total=total))
         else:
-            result = run()
+            full = ask()
         if format == Format.json:
-            emit_answer("sensitivity", {"scenario": scenario, "base_samples": base_samples, "runs": runs, "seed": seed,
-                                        "inputs": input or None, "output": list(outputs)}, record, result)
+            emit_json(full)
         else:
-            _table(result)
+            _table(full["result"])

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import math
+import functools
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..sim import compile, params_for, run
-from ..sim.montecarlo import DEFAULT_CHUNK, MIN_N, SimulationError, check_args
+from .. import answers
+from ..answers.sim import check_calibration
+from ..sim import params_for
+from ..sim.montecarlo import DEFAULT_CHUNK, MIN_N, check_args
 from .common import (
     DataOpt,
     Format,
@@ -19,6 +20,7 @@ from .common import (
     console,
     day,
     emit_answer,
+    emit_json,
     err_console,
     handles_errors,
     open_record,
@@ -54,10 +56,6 @@ BACKTEST_HELP = "\n\n".join([
     "--repeats calibrations.",
     "Method and measured scores: docs/simulation.md, \"csto backtest\".",
 ])
-
-
-def _params(record):
-    return params_for(record, check_sources=True)
 
 
 def _fmt(q: dict, unit: str = "") -> str:
@@ -112,31 +110,6 @@ ParticlesOpt = Annotated[int, typer.Option("--particles", help="parameter sets d
 RepsOpt = Annotated[int, typer.Option("--reps", help="replications per parameter set and case")]
 SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="random seed (>= 0)")]
 ScenariosOpt = Annotated[Path | None, typer.Option("--scenarios", help="scenario directory (default: scenarios/ beside the data)")]
-
-
-def simulation_payload(model, summary: dict, seed: int, overlay: str | None) -> dict:
-    """The JSON answer of ``csto simulate`` (fields in docs/simulation.md)."""
-    md = model.as_dict()
-    info = model.info
-    return {
-        "scenario": model.scenario, "date": model.date, "overlay": overlay, "seed": seed, **summary,
-        "model": {"states": md["states"], "target": md["target"], "absent": info.get("absent", {}),
-                  "rule": info.get("rule"), "parameters": info.get("parameters"),
-                  "horizon_days": model.horizon_days, "requested": model.requested, "asked": md["asked"],
-                  "request_features": info.get("request_features"), "formation": md["formation"],
-                  "forces": info.get("forces"), "floor": md["floor"], "ceiling": md["ceiling"],
-                  "contingent": dict(zip(md["states"], md["contingent"])),
-                  "budget_share": dict(zip(md["states"], [round(x, 4) for x in md["budget_share"]])),
-                  "deploy_fraction": model.deploy_fraction,
-                  # infinite concentration = a fixed share; JSON has no infinity
-                  "deploy_concentration": None if math.isinf(model.deploy_concentration)
-                  else model.deploy_concentration,
-                  "treaty_basis": info.get("treaty_basis"), "situation": info.get("situation"),
-                  "stances": info.get("stances"),
-                  # each state's stance mean averaged over the parameter sets it is drawn from
-                  "stance_mean": dict(zip(md["states"], np.round(model.stance_means().mean(axis=0), 2).tolist())),
-                  "notes": md["notes"]},
-    }
 
 
 def _backtest_table(result: dict) -> None:
@@ -196,26 +169,22 @@ def register(app: typer.Typer) -> None:
         data: DataOpt = None,
     ) -> None:
         """Monte Carlo of one crisis: outcome probabilities, timings, personnel and cost by state, who blocks."""
-        from ..treaty import load_overlay
-
         check_args(runs, seed, chunk)
         when = day(on, "--on")
         record = open_record(data)
-        what_if = load_overlay(overlay, record) if overlay else None
-        model = compile(scenario, record, _params(record), on=when, overlay=what_if)
+        ask = functools.partial(answers.simulate, record, scenario=scenario, runs=runs, seed=seed, chunk=chunk,
+                                on=when, overlay=overlay)
         if runs >= PROGRESS_FROM and format == Format.table:
             columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=err_console, transient=True) as bar:
                 task = bar.add_task("runs", total=runs)
-                summary = run(model, runs, seed, chunk, progress=lambda k: bar.advance(task, k))
+                full = ask(progress=lambda k: bar.advance(task, k))
         else:
-            summary = run(model, runs, seed, chunk)
-        payload = simulation_payload(model, summary, seed, what_if.id if what_if else None)
+            full = ask()
         if format == Format.json:
-            emit_answer("simulate", {"scenario": scenario, "runs": runs, "seed": seed, "chunk": chunk, "on": when,
-                                     "overlay": overlay}, record, payload)
+            emit_json(full)
         else:
-            _simulate_table(payload)
+            _simulate_table(full["result"])
 
     @app.command(help=BACKTEST_HELP)
     @handles_errors
@@ -230,19 +199,12 @@ def register(app: typer.Typer) -> None:
         data: DataOpt = None,
     ) -> None:
         """Every historical crisis predicted leave-one-case-out and scored (Brier, log, CRPS) beside baselines."""
-        from ..analysis.backtest import backtest as run_backtest
-
-        _check_calibration_args(particles, reps, seed)
-        if isinstance(repeats, bool) or not 1 <= repeats <= 20:
-            raise SimulationError(f"--repeats: expected a whole number from 1 to 20, got {repeats!r}")
-        record = open_record(data)
-        result = run_backtest(record, _params(record), particles=particles, reps=reps, seed=seed, repeats=repeats,
-                              scenarios=scenarios)
+        full = answers.backtest(open_record(data), particles=particles, reps=reps, seed=seed, repeats=repeats,
+                                scenarios=scenarios)
         if format == Format.json:
-            emit_answer("backtest", {"particles": particles, "reps": reps, "seed": seed, "repeats": repeats,
-                                     "scenarios": scenarios}, record, result)
+            emit_json(full)
             return
-        _backtest_table(result)
+        _backtest_table(full["result"])
 
     @app.command()
     @handles_errors
@@ -258,9 +220,9 @@ def register(app: typer.Typer) -> None:
         """Calibrate the crisis model on every crisis in the record and write the posterior it simulates from."""
         from ..analysis import calibrate as cal
 
-        _check_calibration_args(particles, reps, seed)
+        check_calibration(particles, reps, seed)
         record = open_record(data)
-        params = _params(record)
+        params = params_for(record, check_sources=True)
         posterior = cal.calibrate(record, params, particles=particles, reps=reps, seed=seed, scenarios=scenarios)
         target = out or Path(params.files["decision"]).parent / "posterior.json"
         cal.write(posterior, target)
@@ -277,10 +239,3 @@ def register(app: typer.Typer) -> None:
                               f"{v['posterior_mean']:g} ({v['posterior_sd']:g})"]
                              for k, v in posterior["parameters"].items()]))
         say(f"written: {target}")
-
-
-def _check_calibration_args(particles: object, reps: object, seed: object) -> None:
-    check_args(1, seed)
-    for name, value, hi in (("--particles", particles, 200_000), ("--reps", reps, 10_000)):
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= hi:
-            raise SimulationError(f"{name}: expected a whole number from 1 to {hi:,}, got {value!r}")

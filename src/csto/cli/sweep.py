@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..sim import params_for
-from ..sim.backends import BACKENDS, SweepError, check_value, grid_help, kind_of, sweep
+from .. import answers
+from ..sim.backends import BACKENDS, SweepError, check_value, grid_help, kind_of
 from ..sim.montecarlo import check_args
 from .common import (
     DataOpt,
@@ -17,7 +18,7 @@ from .common import (
     FormatOpt,
     UserError,
     console,
-    emit_answer,
+    emit_json,
     err_console,
     handles_errors,
     open_record,
@@ -114,28 +115,27 @@ def register(app: typer.Typer) -> None:
             raise UserError("--ray-address: only with --backend ray")
         points = parse_grid(grid or [])
         record = open_record(data)
-        params = params_for(record, check_sources=True)
         files = scenario_files(scenarios)
         options: dict[str, Any] = {"address": ray_address} if ray_address else {}  # the backend's options
         cells = len(files)
         for values in points.values():
             cells *= len(values)
+        ask = functools.partial(answers.sweep, record, files, points, runs, seed, backend, **options)
         try:
             if cells * runs >= PROGRESS_FROM and format == Format.table:
                 columns = (TextColumn(f"sweeping ({backend})"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
                 with Progress(*columns, console=err_console, transient=True) as bar:
                     task = bar.add_task("runs", total=cells * runs)
-                    rows = sweep(files, points, runs, seed, backend, progress=lambda k: bar.advance(task, k),
-                                 record=record, params=params, **options)
+                    full = ask(progress=lambda k: bar.advance(task, k))
             else:
-                rows = sweep(files, points, runs, seed, backend, record=record, params=params, **options)
+                full = ask()
         except RuntimeError as exc:  # Ray missing or unreachable: not the user's input, but no traceback
             err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         if format == Format.json:
-            emit_answer("sweep", {"runs": runs, "seed": seed, "backend": backend}, record,
-                        {"runs": runs, "seed": seed, "backend": backend, "grid": points, "rows": rows})
+            emit_json(full)
             return
+        rows = full["result"]["rows"]
         shown = ["scenario", *points, *SHOWN]
         console.print(table(f"Sweep: {len(rows)} cells x {runs:,} runs, seed {seed} ({backend})", shown,
                             [[row[c] for c in shown] for row in rows]))

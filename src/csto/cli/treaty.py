@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from ..treaty import Article, law_for, load_overlay, load_scenario
+from .. import answers
+from ..treaty import law_for, load_overlay, load_scenario
 from ..treaty import obligations as assess
 from .common import (
     DataOpt,
@@ -17,7 +18,7 @@ from .common import (
     FormatOpt,
     console,
     day,
-    emit_answer,
+    emit_json,
     handles_errors,
     open_record,
     paragraph,
@@ -38,12 +39,11 @@ def obligations(
     """What the Treaty and the Charter require for an event: obligations, flags and a trace."""
     record = open_record(data)
     law = _law(record)
+    if format is Format.json:
+        return emit_json(answers.obligations(record, scenario=scenario, on=day(on, "--on"), overlay=overlay, law=law))
     event = load_scenario(scenario, record, law)
     what_if = load_overlay(overlay, record, law) if overlay else None
     answer = assess(event, record, day(on, "--on"), what_if, law)
-    if format is Format.json:
-        return emit_answer("obligations", {"scenario": scenario, "on": day(on, "--on"), "overlay": overlay}, record,
-                           answer.as_dict())
     head = f"{event.id}: {event.title or event.kind} (law as of {answer.on}"
     say((f"{head}{f', overlay {answer.overlay}' if answer.overlay else ''})", "bold"))
     say(f"members: {', '.join(answer.members) or 'none'}")
@@ -81,12 +81,6 @@ def _law(record):
     return law
 
 
-def _article_json(a: Article, versions) -> dict:
-    return {"id": a.id, "instrument": a.instrument, "number": a.number, "number_verified": a.number_verified,
-            "citation": a.citation, "title": a.title, "note": a.note,
-            "versions": [v.model_dump(mode="json", by_alias=True, exclude_none=True) for v in versions]}
-
-
 def article(
     article_id: Annotated[str, typer.Argument(metavar="ID", help="an article id, e.g. cst-4 (see `csto articles`)")],
     on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None,
@@ -98,7 +92,7 @@ def article(
     when = day(on, "--on")
     versions = [v for v in a.versions if when is None or v.covers(when)]
     if format is Format.json:
-        return emit_answer("article", {"id": article_id, "on": when}, record, _article_json(a, versions))
+        return emit_json(answers.article(record, id=article_id, on=when, law=law))
     say((a.id, "bold"), f"  {a.citation}: {a.title}")
     if not a.number_verified:
         say("(article number not verified against a text held here)")
@@ -126,13 +120,9 @@ def articles(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt =
     record = open_record(data)
     law = _law(record)
     when = day(on, "--on")
-    pairs = [(a, v) for a in law.articles.values() for v in a.versions if when is None or v.covers(when)]
     if format is Format.json:
-        return emit_answer("articles", {"on": when}, record, [{"id": a.id, "citation": a.citation, "title": a.title, "version": v.label,
-                           "from": v.start, "to": v.end, "from_basis": v.from_basis,
-                           "text": [c.model_dump(mode="json", exclude_none=True) for c in v.clauses],
-                           "kinds": sorted({c.kind for c in v.clauses}),
-                           "sources": sorted({c.source for c in v.clauses if c.source})} for a, v in pairs])
+        return emit_json(answers.articles(record, on=when, law=law))
+    pairs = [(a, v) for a in law.articles.values() for v in a.versions if when is None or v.covers(when)]
     console.print(table(f"articles in force on {when}" if when else "articles (every version)",
                         ["id", "citation", "title", "version", "in force", "clauses", "sources"],
                         [[a.id, a.citation, a.title, v.label, v.period, "/".join(sorted({c.kind for c in v.clauses})),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
@@ -20,13 +21,30 @@ import yaml
 
 from ..errors import FieldProblem, RecordError, RecordErrors, field_path, from_yaml, line_at, plain_problem, unreadable
 
-__all__ = ["FieldProblem", "LineDict", "MAX_BYTES", "MAX_DEPTH", "RecordError", "RecordErrors", "field_path",
+__all__ = ["FieldProblem", "InlineDocument", "LineDict", "MAX_BYTES", "MAX_DEPTH", "RecordError", "RecordErrors", "field_path",
            "line_at", "folder", "plain_problem", "read", "read_bytes", "read_text"]
 
 #: The largest input file read (bytes): every record file is well under a megabyte.
 MAX_BYTES = 8 * 2**20
 #: The deepest nesting of mappings and lists a file may have (the record needs five levels).
 MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class InlineDocument:
+    """A YAML document given as text instead of a file (a scenario posted to the web API).
+
+    Read exactly as a file is, with the same limits and messages, ``name`` standing for the file's name;
+    it is never written to disk.
+    """
+
+    name: str
+    text: str
+
+    @property
+    def path(self) -> Path:
+        """The name as the path that messages cite."""
+        return Path(self.name)
 
 
 class LineDict(dict):
@@ -177,15 +195,20 @@ def folder(path: str | Path, field: str = "data") -> Path:
     return path
 
 
-def read(path: str | Path) -> object:
+def read(path: str | Path | InlineDocument) -> object:
     """Parse one YAML file into plain values and :class:`LineDict` mappings.
 
     Every problem is a RecordError with the file and, where there is one, the line: an unreadable
     or oversized file, malformed YAML, a control character, a duplicate key, a list used as a key,
     an anchor or alias, nesting deeper than :data:`MAX_DEPTH`, a number over Python's digit limit.
     """
-    path = Path(path)
-    text = read_text(path)
+    if isinstance(path, InlineDocument):
+        text, path = path.text, path.path
+        if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+            raise RecordError(path, None, "file", f"too large: more than {MAX_BYTES:,} bytes")
+    else:
+        path = Path(path)
+        text = read_text(path)
     loader_class = _PyLoader if _flow_depth(text) > MAX_DEPTH else _CLoader
     loader = loader_class(text)
     loader.name = str(path)

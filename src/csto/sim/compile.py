@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from ..errors import RecordErrors, validate
 from ..record import Record, RecordError
 from ..record.dates import parse_day
-from ..record.yamlio import LineDict
+from ..record.yamlio import InlineDocument, LineDict
 from . import decisions, theta
 from . import params as params_mod
 from .decisions import Situation
@@ -253,8 +253,8 @@ def compile(scenario, record: Record | None = None, params: Params | None = None
 
         event = scenario
         law = _law_at(str(record.data_dir) if record.data_dir else None)
-        if isinstance(scenario, (str, Path)):
-            where = scenario
+        if isinstance(scenario, (str, Path, InlineDocument)):
+            where = scenario.path if isinstance(scenario, InlineDocument) else scenario
             event = treaty.load_scenario(scenario, record, law)
         if isinstance(on, str):
             on = parse_day(on)

@@ -23,7 +23,7 @@ from typing import Literal
 
 from ..record import Record, UnknownError, dates
 from ..record.model import Base, Ident
-from ..record.yamlio import LineDict, RecordError, RecordErrors, line_at, read
+from ..record.yamlio import InlineDocument, LineDict, RecordError, RecordErrors, line_at, read
 from .articles import Article, Law, Span, Version, law_for, version_problems
 from .scenario import StateInput
 from .validate import dotted, validate
@@ -115,16 +115,17 @@ def _splice(versions: list[Version], new: Version) -> list[Version]:
     return sorted(out, key=lambda v: dates.first_day(v.start))
 
 
-def load_overlay(path: str | Path, record: Record | None = None, law: Law | None = None) -> Overlay:
+def load_overlay(path: str | Path | InlineDocument, record: Record | None = None, law: Law | None = None) -> Overlay:
     """Read an overlay file (top-level key ``overlay:``) and check it against ``law`` and ``record``.
 
     ``record`` defaults to :meth:`Record.open`, ``law`` to the law beside it. Raises
     :class:`csto.record.RecordError` naming file, line, field and value for malformed YAML, a missing
     or unknown field, a bad date or period, a bad decision rule, or an article, instrument, organ,
-    flag or state that the law or the record does not hold.
+    flag or state that the law or the record does not hold. ``path`` may be an
+    :class:`~csto.record.yamlio.InlineDocument` (text, not a file).
     """
-    path = Path(path)
     raw = read(path)
+    path = path.path if isinstance(path, InlineDocument) else Path(path)
     if not isinstance(raw, LineDict) or "overlay" not in raw:
         raise RecordError(path, 1, "overlay", "expected a top-level `overlay:` mapping")
     overlay = validate(Overlay, raw["overlay"], path, "overlay")

@@ -16,7 +16,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from ..record import Record, dates
 from ..record.model import Base, DateText, Ident
-from ..record.yamlio import LineDict, RecordError, RecordErrors, read
+from ..record.yamlio import InlineDocument, LineDict, RecordError, RecordErrors, read
 from .articles import Law, PerpetratorType, Threat, law_for
 from .validate import FieldProblem, validate
 
@@ -194,17 +194,17 @@ def _unknown_names(raw: LineDict, record: Record, law: Law, path: Path) -> list[
     return out
 
 
-def load_scenario(path: str | Path, record: Record | None = None, law: Law | None = None) -> Event:
+def load_scenario(path: str | Path | InlineDocument, record: Record | None = None, law: Law | None = None) -> Event:
     """Read and check one scenario file.
 
     Raises :class:`csto.record.RecordError` naming file, line, field and value for malformed YAML, a
     missing or unknown field, a bad date, a request dated before the event or more than
     ``REQUEST_WITHIN_YEARS`` after it, an unknown kind, article or organ, a state code the record does
     not hold, or a state perpetrator (or backer) that is also a target where the kind is not a clash
-    between members.
+    between members. ``path`` may be an :class:`~csto.record.yamlio.InlineDocument` (text, not a file).
     """
-    path = Path(path)
     raw = read(path)
+    path = path.path if isinstance(path, InlineDocument) else Path(path)
     if not isinstance(raw, LineDict):
         raise RecordError(path, 1, "(file)", "expected a mapping with the event's fields (date, kind, targets, ...)")
     extra = {k: raw[k] for k in EXTRA_KEYS if k in raw}
