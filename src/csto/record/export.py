@@ -1,4 +1,10 @@
-"""Write the record out for other tools: CSV (one file per section), JSON (one file), or the SQLite file."""
+"""Write the record out for other tools: CSV (one file per section), JSON (one file), or a typed SQLite file.
+
+The SQLite export is not the compiled cache (``store.py``, built for the record's own queries, with JSON in
+cells) but a file made for Datasette and any SQL tool with sqlite-utils: declared column types, a primary key
+on every table, foreign keys to ``states``, ``organizations``, ``sources``, ... (exactly the references the
+loader checks), lists exploded into link tables, no JSON in any cell. docs/sqlite.md describes its tables.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,20 @@ import os
 import shutil
 import sys
 import tempfile
+import types
+import typing
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import sqlite_utils
+from pydantic import BaseModel
+
+from .. import __version__
 from ..errors import RecordError, UsageError
+from . import dates
+from .load import ID_FIELDS, REFERENCES, SOURCE_PATHS
 from .model import SECTIONS
 from .query import Record
 
@@ -110,8 +126,196 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
+# --- the typed SQLite file -------------------------------------------------------------------------------
+
+#: Version of the typed file's layout (the ``meta`` table's ``layout``): raised when a table or column changes.
+SQLITE_LAYOUT = "1"
+#: Tables with a full-text index (Datasette offers a search box on them) and the columns indexed.
+FULL_TEXT = {"sources": ["title", "author", "publisher", "citation", "note"], "events": ["title", "description"],
+             "opinions": ["speaker", "statement"], "conflicts": ["question", "preferred", "why"]}
+
+
+@dataclass
+class _Column:
+    name: str
+    type: type  # str, int, float or bool (sqlite-utils declares TEXT, INTEGER, FLOAT, INTEGER)
+    nullable: bool
+    get: Callable[[Any], Any]
+    references: str | None = None  # the table whose primary key this column names
+
+
+@dataclass
+class _Table:
+    """A table's layout: its columns (each read from an item by ``get``) and the link tables of its list fields."""
+
+    name: str
+    key: dict[str, type]  # the primary key's columns and their types
+    columns: list[_Column] = field(default_factory=list)
+    children: list[tuple[_Table, Callable[[Any], list]]] = field(default_factory=list)
+    parent_key: list[str] = field(default_factory=list)  # the columns naming the owning row, when a link table
+    owner: tuple[str, list[str]] | None = None  # the owning table and its key, when a link table
+
+    def columns_typed(self) -> dict[str, type]:
+        return {c.name: c.type for c in self.columns}
+
+
+def _singular(name: str) -> str:
+    return "crisis" if name == "crises" else name[:-1] if name.endswith("s") else name
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """``annotation`` without ``Annotated`` and ``| None``; and whether None is allowed."""
+    nullable = False
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            nullable = nullable or len(args) < len(typing.get_args(annotation))
+            (annotation,) = args
+        elif origin is typing.Literal:
+            return type(typing.get_args(annotation)[0]), nullable
+        else:
+            return annotation, nullable
+
+
+def _target(section: str, path: str) -> str | None:
+    """The table a value at ``path`` of ``section`` refers to (the loader's references), or None."""
+    if path in SOURCE_PATHS:
+        return "sources"
+    return dict(REFERENCES.get(section, [])).get(path)
+
+
+def _lay_out(table: _Table, model: type[BaseModel], section: str, path: str = "", prefix: str = "",
+             get: Callable[[Any], Any] = lambda item: item, nullable: bool = False) -> None:
+    """Add ``model``'s fields to ``table``: scalars as columns, nested objects as prefixed columns, lists as link
+    tables. ``get`` reads the object holding these fields from the table's item (None when it is absent)."""
+    for name, info in model.model_fields.items():
+        annotation, optional = _unwrap(info.annotation)
+        at = f"{path}{name}"
+
+        def read(item: Any, name: str = name) -> Any:
+            holder = get(item)
+            return None if holder is None else getattr(holder, name)
+
+        if name in ("start", "end") and not path:  # a period's ends, as written and resolved to days
+            written, day, resolve = (("valid_from", "from_day", dates.first_day) if name == "start"
+                                     else ("valid_to", "to_day", dates.last_day))
+            table.columns += [_Column(written, str, optional, read), _Column(day, str, optional, _day(read, resolve))]
+        elif typing.get_origin(annotation) is list:
+            child = _link_table(table, section, f"{prefix}{name}", at, typing.get_args(annotation)[0])
+            table.children.append((child, _items(read)))
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            _lay_out(table, annotation, section, f"{at}.", f"{prefix}{name}_", read, nullable or optional)
+        else:  # a source reference's id is the source: named so in its link table
+            column = "source" if at == "sources.id" else f"{prefix}{name}"
+            table.columns.append(_Column(column, annotation, nullable or optional, read, _target(section, at)))
+
+
+def _day(read: Callable[[Any], Any], resolve: Callable[[str], Any]) -> Callable[[Any], str | None]:
+    """Read a date text and resolve it to a day (ISO), None staying None."""
+    return lambda item: None if read(item) is None else resolve(read(item)).isoformat()
+
+
+def _items(read: Callable[[Any], Any]) -> Callable[[Any], list]:
+    return lambda item: read(item) or []
+
+
+def _link_table(owner: _Table, section: str, name: str, path: str, item: Any) -> _Table:
+    """The table of one list field of ``owner``'s items: the owner's key, ``position`` (from 1), the item."""
+    if not owner.parent_key:  # a section's own table: its key, named after one of its items (crisis, state)
+        owner_key = {_singular(owner.name): next(iter(owner.key.values()))}
+    else:  # a link table's: its key, its position named after the list (other_request_position)
+        owner_key = {k: t for k, t in owner.key.items() if k != "position"}
+        owner_key[f"{_singular(owner.name.removeprefix(section + '_'))}_position"] = int
+    table = _Table(f"{owner.name}_{name}", {**owner_key, "position": int}, parent_key=list(owner_key),
+                   owner=(owner.name, list(owner.key)))
+    table.columns = [_Column(k, t, False, lambda item: None) for k, t in owner_key.items()]
+    table.columns.append(_Column("position", int, False, lambda item: None))
+    item, _ = _unwrap(item)
+    if isinstance(item, type) and issubclass(item, BaseModel):
+        _lay_out(table, item, section, f"{path}.")
+    else:
+        target = _target(section, path)
+        value = _singular(target) if target else path.rsplit(".", 1)[-1]  # asked_for, not request_asked_for
+        table.columns.append(_Column(value, item, False, lambda v: v, target))
+    return table
+
+
+def _layout(section: str) -> _Table:
+    """The tables of one section: its own, and a link table per list field (``memberships_sources``, ...)."""
+    key = ID_FIELDS.get(section)
+    table = _Table(section, {key: str} if key else {"id": int})
+    if key is None:  # no name of its own: the item's place in the record (file order), as in the compiled record
+        table.columns.append(_Column("id", int, False, lambda item: None))
+    _lay_out(table, SECTIONS[section], section)
+    table.columns.sort(key=lambda c: (c.name not in table.key, c.name == "note"))  # key first, note last
+    table.columns += [_Column("yaml_file", str, False, lambda item: None),
+                      _Column("yaml_line", int, False, lambda item: None)]
+    return table
+
+
+def _create(db: sqlite_utils.Database, table: _Table) -> None:
+    """Create ``table`` and its link tables (empty), with types, keys and foreign keys."""
+    columns = table.columns_typed()
+    assert len(columns) == len(table.columns), f"{table.name}: a column name twice"
+    fks: list[Any] = [(c.name, c.references, ID_FIELDS[c.references]) for c in table.columns if c.references]
+    if table.owner:
+        owner, owner_key = table.owner
+        fks.append((table.parent_key[0], owner, owner_key[0]) if len(owner_key) == 1
+                   else (tuple(table.parent_key), owner, tuple(owner_key)))
+    pk = list(table.key)
+    db.table(table.name).create(columns, pk=pk[0] if len(pk) == 1 else tuple(pk), foreign_keys=fks,
+                                not_null=[c.name for c in table.columns if not c.nullable])
+    for child, _ in table.children:
+        _create(db, child)
+
+
+def _rows(table: _Table, item: Any, fixed: dict, rows: dict[str, list[dict]]) -> dict:
+    """``item``'s row of ``table`` (``fixed`` holds the values not read from the item: owner key, position, id),
+    its link tables' rows added to ``rows``."""
+    row = {c.name: fixed[c.name] if c.name in fixed else c.get(item) for c in table.columns}
+    key = [row[k] for k in table.key]
+    for child, items in table.children:
+        for position, value in enumerate(items(item), start=1):
+            rows.setdefault(child.name, []).append(
+                _rows(child, value, {**dict(zip(child.parent_key, key)), "position": position}, rows))
+    return row
+
+
 def _sqlite(record: Record, out: Path) -> None:
-    shutil.copyfile(record.path, out / "csto.sqlite")
+    """The typed SQLite file (module doc; tables in docs/sqlite.md)."""
+    db = sqlite_utils.Database(out / "csto.sqlite")
+    db.execute("PRAGMA journal_mode = OFF")  # written in a folder swapped in whole: no journal needed
+    with db.conn:
+        meta: list[dict[str, Any]] = [{"key": "content_hash", "value": _record_hash(record)},
+                                      {"key": "csto_version", "value": __version__},
+                                      {"key": "layout", "value": SQLITE_LAYOUT}]
+        db.table("meta").insert_all(meta, pk="key", not_null=["value"])
+        source_links = []
+        for section in SECTIONS:
+            table = _layout(section)
+            _create(db, table)
+            rows: dict[str, list[dict[str, Any]]] = {section: []}
+            places = record.db.execute(f'SELECT rowid, yaml_file, yaml_line FROM "{section}" ORDER BY rowid')
+            for item, (rowid, yaml_file, yaml_line) in zip(record.all(section), places, strict=True):
+                fixed = {"yaml_file": yaml_file, "yaml_line": yaml_line, **({} if section in ID_FIELDS else {"id": rowid})}
+                rows[section].append(_rows(table, item, fixed, rows))
+            for name, found in rows.items():
+                db.table(name).insert_all(found)
+            source_links += [(section, child.name) for child, _ in table.children if child.name == f"{section}_sources"]
+        db.create_view("fact_sources", " UNION ALL ".join(
+            f"SELECT '{section}' AS section, CAST([{_singular(section)}] AS TEXT) AS fact, position, source, passage "
+            f"FROM [{name}]" for section, name in source_links))
+    for name, columns in FULL_TEXT.items():
+        db.table(name).enable_fts(columns, create_triggers=False)
+    db.close()
+
+
+def _record_hash(record: Record) -> str | None:
+    row = record.db.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
+    return row[0] if row else None
 
 
 def _json(record: Record, out: Path) -> None:
