@@ -1,8 +1,8 @@
 """The ``csto`` command line. This module only wires; each group of commands lives in its own module.
 
-The simulation's commands are registered lazily (:data:`LAZY`): their modules, numpy and the
-simulation are imported only when one of them runs, so ``csto --help`` and the record and treaty
-commands start fast (docs/benchmarks.md, "Start-up").
+Every command is registered lazily (:data:`LAZY`): its module (and with it the record, the treaty, numpy
+or the simulation) is imported only when it runs, and ``csto --help`` imports none, so the command line
+starts fast (docs/benchmarks.md, "Start-up").
 """
 
 from __future__ import annotations
