@@ -1,8 +1,8 @@
 """The ``csto`` command line. This module only wires; each group of commands lives in its own module.
 
-Every command is registered lazily (:data:`LAZY`): its module (and with it the record, the treaty, numpy
-or the simulation) is imported only when it runs, and ``csto --help`` imports none, so the command line
-starts fast (docs/benchmarks.md, "Start-up").
+The simulation's commands are registered lazily (:data:`LAZY`): their modules, numpy and the
+simulation are imported only when one of them runs, so ``csto --help`` and the record and treaty
+commands start fast (docs/benchmarks.md, "Start-up").
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ LAZY = {
     "sweep": ("csto.cli.sweep", "Run scenarios over a parameter grid: one row per scenario and grid point."),
     "sensitivity": ("csto.cli.sensitivity", "Sobol' indices: which inputs move a crisis's outcome most (SALib)."),
     "compare": ("csto.cli.compare", "The CSTO beside NATO, the SCO and two bilateral treaties, with ATOP-style codings."),
+    "serve": ("csto.cli.serve", "Serve the pages and the JSON API on this machine (127.0.0.1:8000 by default)."),
+    "site": ("csto.cli.serve", "The pages as a static folder that opens from file:// (csto site build DIR)."),
 }
 
 
