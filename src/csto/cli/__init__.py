@@ -32,6 +32,7 @@ LAZY = {
     "sweep": ("csto.cli.sweep", "Run scenarios over a parameter grid: one row per scenario and grid point."),
     "sensitivity": ("csto.cli.sensitivity", "Sobol' indices: which inputs move a crisis's outcome most (SALib)."),
     "compare": ("csto.cli.compare", "The CSTO beside NATO, the SCO and two bilateral treaties, with ATOP-style codings."),
+    "plot": ("csto.cli.plot", "Draw a picture to SVG, PNG or PDF, or write its Vega-Lite spec as JSON."),
     "exercise": ("csto.cli.exercise", "A classroom crisis exercise: create a game, show, export and replay it."),
     "serve": ("csto.cli.serve", "Serve the pages and the JSON API on this machine (127.0.0.1:8000 by default)."),
     "site": ("csto.cli.serve", "The pages as a static folder that opens from file:// (csto site build DIR)."),
