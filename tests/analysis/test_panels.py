@@ -173,3 +173,110 @@ def test_malformed_fixtures_are_copyable(fixture_dir):
     shutil.copy(MALFORMED / "bad-ccode.yaml", fixture_dir / "zz.yaml")
     with pytest.raises(RecordError, match=r"states\[0\]\.ccode: must be at most 999 \(got 1000\)"):
         Record.open(fixture_dir)
+
+
+# --- atop-members: ATOP's member level, one row per member per phase ---------------------------------------
+
+@pytest.fixture(scope="module")
+def members(record):
+    return panels.atop_members(record)
+
+
+@pytest.fixture(scope="module")
+def phases(members):
+    return members.groupby("phase", sort=True).agg(start=("phase_from", "first"), end=("phase_to", "first"))
+
+
+def _on(record, state, day):
+    m = record.status_of(state, day)
+    return (m.participation if m is not None and m.status == "member" else None)
+
+
+def test_each_phase_holds_exactly_the_members_of_the_record(record, members, phases):
+    _, end = panels.coverage(record)
+    for phase, g in members.groupby("phase"):
+        start, last = phases.loc[phase, "start"], phases.loc[phase, "end"]
+        for day in (start, end if pd.isna(last) else last):
+            held = {s: _on(record, s, day) for s in record.states if _on(record, s, day)}
+            assert held == dict(zip(g["state"], g["participation"])), (phase, day)
+
+
+def test_phases_are_contiguous_and_the_last_is_open(record, members, phases):
+    from datetime import timedelta
+
+    starts, ends = list(phases["start"]), list(phases["end"])
+    assert all(e + timedelta(days=1) == s for e, s in zip(ends[:-1], starts[1:]))
+    assert pd.isna(ends[-1]) and members["phase_to"].isna().sum() == (members["phase"] == len(phases)).sum()
+    first_member = min(r.since for r in record.timeline("CSTO") if r.status == "member")
+    assert starts[0].isoformat() == first_member
+
+
+def test_a_phase_begins_only_where_something_changes(members):
+    coded = [c for c in members.columns if c in panels.ATOP_NAMED or c.startswith("csto_")]
+    signature = [(tuple(zip(g["state"], g["participation"])), str(g["law_phase"].iloc[0]),
+                  tuple(g[coded].iloc[0])) for _, g in members.groupby("phase", sort=True)]
+    assert all(a != b for a, b in zip(signature, signature[1:]))
+    for _, g in members.groupby("phase"):  # and within a phase the law's coding is one
+        assert len(g[coded].drop_duplicates()) == 1
+
+
+def test_entry_and_exit_are_the_records_with_na_where_not_left(record, members):
+    uzb = members[members["state"] == "UZB"]
+    runs = {(r.yrent, r.moent, r.dayent, r.yrexit, r.moexit, r.dayexit) for r in uzb.itertuples()}
+    assert runs == {(1992, 5, 15, 1999, 4, 20), (2006, 6, 23, 2012, 12, 18)}
+    periods = [p for p in record.history("UZB")["periods"] if p.org == "CSTO" and p.status == "member"]
+    assert {p.start for p in periods} >= {"1992-05-15", "2006-06-23"} and "2012-12-18" in {p.end for p in periods}
+    rus = members[members["state"] == "RUS"]
+    assert rus[["yrexit", "moexit", "dayexit"]].isna().all().all()  # NA, never 0: Russia has not left
+    assert (rus["member"] == record.state("RUS").ccode).all()
+
+
+def test_the_coding_agrees_with_the_dyad_years_and_with_atop_4220(record, years, members, phases):
+    from csto.analysis.compare import load_rules
+    from csto.treaty.articles import law_for
+
+    dyads = panels.dyad_year(record, years).set_index(["state_a", "state_b", "year"])
+    _, end = panels.coverage(record)
+    checked = 0
+    for year in range(phases["start"].iloc[0].year, end.year):
+        dec31 = date(year, 12, 31)
+        phase = max(p for p, row in phases.iterrows() if row["start"] <= dec31)
+        g = members[members["phase"] == phase]
+        if g["participation"].eq("frozen").any() or len(g) < 2:
+            continue
+        a, b = g["state"].iloc[0], g["state"].iloc[1]
+        for v in panels.ATOP_ACTIONS:
+            assert dyads.loc[(a, b, year), f"csto_{v}"] == g[v].iloc[0], (year, v)
+        checked += 1
+    assert checked > 20
+    published = next(a for a in load_rules(law=law_for(record)).alliances if a.id == "csto").published
+    assert published is not None
+    in_force = members[members["law_phase"].notna()]
+    assert (in_force["atopid"] == published.atop_id).all()
+    for variable, value in published.coding.items():
+        assert (in_force[panels._coded_name(variable)] == value).all(), variable
+
+
+def test_atop_members_writes_na_dates_and_loads_back(record, members, tmp_path):
+    panels.export(record, "atop-members", tmp_path / "m")
+    text = (tmp_path / "m" / "atop-members.csv").read_text()
+    back = pd.read_csv(tmp_path / "m" / "atop-members.csv", keep_default_na=False, na_values=["NA"])
+    assert len(back) == len(members) and ",NA," in text
+    exits = back[["yrexit", "moexit", "dayexit", "yrent", "moent", "dayent"]]
+    assert not (exits == 0).any().any()  # not left: NA, never ATOP's 0
+    assert back.loc[back["state"] == "RUS", "yrexit"].isna().all()
+    assert back["phase_to"].dropna().str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    package = json.loads((tmp_path / "m" / "datapackage.json").read_text())
+    assert package["resources"][0]["schema"]["primaryKey"] == ["atopid", "phase", "state"]
+    assert not back.duplicated(["atopid", "phase", "state"]).any()
+
+
+def test_panels_named_after_atop_cite_atop(record):
+    assert "Alliance Treaty Obligations and Provisions" in panels.citation(record, "atop-members")
+    assert "Alliance Treaty Obligations and Provisions" not in panels.citation(record, "state-year")
+    import yaml
+
+    doc = yaml.safe_load(panels.citation(record, "atop-members"))
+    atop = doc["references"][-1]  # a valid CFF document whose last reference is ATOP's own citation
+    assert (atop["title"], atop["year"], atop["authors"][0]["family-names"]) == (
+        "Alliance Treaty Obligations and Provisions, 1815-1944", 2002, "Leeds")

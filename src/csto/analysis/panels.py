@@ -1,12 +1,17 @@
 """Research panels from the record, for merging with Correlates of War, Gleditsch-Ward and ATOP data.
 
-Three panels (``csto export --to state-year|state-day|dyad-year DIR``), each written as CSV, Parquet or
-Stata beside a ``datapackage.json`` codebook and a ``CITATION.cff``:
+Four panels (``csto export --to state-year|state-day|dyad-year|atop-members DIR``), each written as CSV,
+Parquet or Stata beside a ``datapackage.json`` codebook and a ``CITATION.cff``:
 
 - **state-day**: every state of ``data/states.yaml`` on every day the record covers;
 - **state-year**: the same, one row per state and year (status on 31 December, days in each status);
 - **dyad-year**: directed dyads of the states that were ever CSTO members, with ``csto_defense``,
-  ``csto_offense``, ``csto_neutral``, ``csto_nonagg`` and ``csto_consul`` named after ATOP's variables.
+  ``csto_offense``, ``csto_neutral``, ``csto_nonagg`` and ``csto_consul`` named after ATOP's variables;
+- **atop-members**: ATOP's member-level shape, one row per member per phase of the alliance (``atopid``,
+  ``member``, ``yrent``..``dayexit``, ``defense``, ...); a phase begins wherever the members, a member's
+  participation, the phase of the CSTO's law or its coding (``csto.analysis.compare``,
+  ``data/treaty/atop_rules.yaml``) changes. ``yrexit`` and the last phase's end are NA (ATOP writes 0)
+  where the member has not left, or the phase not ended, by the end of coverage.
 
 Coverage: from the CSTO's founding (``organizations.yaml``) to the latest dated fact of the record
 (a membership's start, an act or an event). A value the record cannot know (31 December after that
@@ -32,9 +37,10 @@ from ..errors import RecordError, UsageError
 from ..record import CSTO, Record, dates
 from ..record.export import write_atomically
 from ..record.model import Act, Event, Membership, Source
-from ..treaty.articles import law_for
+from ..treaty.articles import Law, law_for
+from .compare import Rules, coding, load_rules
 
-PANELS = ("state-year", "state-day", "dyad-year")
+PANELS = ("state-year", "state-day", "dyad-year", "atop-members")
 FILE_FORMATS = {"csv": "csv", "parquet": "parquet", "stata": "dta"}
 NA = "NA"
 #: ATOP variable -> the treaty actions (data/treaty/articles.yaml) that carry that obligation. ATOP's offense
@@ -93,7 +99,7 @@ DYAD_COLUMNS = [Column("state_a", "string", "ISO 3166-1 alpha-3 code of the firs
                 Column("csto_frozen", "boolean", "either state a member with frozen participation on 31 December")]
 COLUMNS = {"state-day": DAY_COLUMNS, "state-year": YEAR_COLUMNS, "dyad-year": DYAD_COLUMNS}
 PRIMARY_KEYS = {"state-day": ["state", "date"], "state-year": ["state", "year"],
-                "dyad-year": ["state_a", "state_b", "year"]}
+                "dyad-year": ["state_a", "state_b", "year"], "atop-members": ["atopid", "phase", "state"]}
 
 
 def coverage(record: Record) -> tuple[date, date]:
@@ -215,6 +221,123 @@ def _typed(frame: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
     return frame
 
 
+# --- ATOP's member level: one row per member per phase ---------------------------------------------------
+
+#: The coding variables ATOP names the same way with the same meaning (its codebook's names); the record's
+#: other coding variables (atop_rules.yaml) are written with a ``csto_`` prefix, as they are the record's own.
+ATOP_NAMED = ("defense", "offense", "neutral", "nonagg", "consul", "conditio", "intcom")
+_ATOP_ALLIANCE = "csto"  # the alliance's id in data/treaty/atop_rules.yaml
+
+
+def _member_keys() -> list[Column]:
+    parts = [("yr", "year", "year"), ("mo", "month", None), ("day", "day of the month", None)]
+    return [Column(f"{p}{what}", "integer", f"{label} the member {verb}" + (" (NA: not stated to that precision"
+                   + (", or not left by the end of coverage" if what == "exit" else "") + ")"), unit)
+            for what, verb in (("ent", "entered the alliance (the start of its unbroken membership)"),
+                               ("exit", "left the alliance (the end of its unbroken membership)"))
+            for p, label, unit in parts]
+
+
+def atop_member_columns(rules: Rules) -> list[Column]:
+    """The columns of ``atop-members``: keys, phase, entry and exit, then one per coding rule."""
+    return [Column("atopid", "integer", "ATOP alliance identifier (data/treaty/atop_rules.yaml)"),
+            Column("phase", "integer", "phase of the alliance, from 1: a new phase begins when the members, a "
+                   "member's participation, the phase of the law (law_phase) or its coding changes"),
+            Column("phase_from", "date", "first day of the phase"),
+            Column("phase_to", "date", "last day of the phase (NA: still running at the end of coverage)"),
+            Column("member", "integer", "Correlates of War state number of the member (ATOP's member)"),
+            *[k for k in KEYS if k.name in ("state", "gwcode", "name")],
+            *_member_keys(),
+            Column("participation", "string", "the member's participation during the phase: full or frozen"),
+            Column("law_phase", "string", "the phase of the CSTO's law in force (atop_rules.yaml; NA before the "
+                   "Treaty entered into force)"),
+            *[Column(_coded_name(r.variable), "integer", f"{r.variable}: {' '.join(r.rationale.split())}")
+              for r in rules.rules]]
+
+
+def _coded_name(variable: str) -> str:
+    return variable if variable in ATOP_NAMED else f"csto_{variable}"
+
+
+def _law_days(law: Law, start: date, end: date) -> set[date]:
+    """Days within (start, end] on which an article of the CSTO's law starts or stops being in force."""
+    days = set()
+    for article in law.articles.values():
+        if law.organization(article) != _ATOP_ALLIANCE:
+            continue
+        for v in article.versions:
+            days.add(dates.first_day(v.start))
+            if v.end:
+                days.add(dates.last_day(v.end) + timedelta(days=1))
+    return {d for d in days if start < d <= end}
+
+
+def atop_members(record: Record) -> pd.DataFrame:
+    """One row per member per phase, ATOP member-level style (module doc); NA where the record cannot know."""
+    law = law_for(record)
+    rules = load_rules(law=law)
+    alliance = next(a for a in rules.alliances if a.id == _ATOP_ALLIANCE)
+    _, end = coverage(record)
+    runs = _membership_runs(record, end)
+    start = min(first for spans in runs.values() for first, *_ in spans)
+    cuts = {start} | _law_days(law, start, end) | {d for ph in alliance.phases
+                                                    if start < (d := dates.first_day(ph.start)) <= end}
+    cuts |= {d for spans in runs.values() for first, last, _, _, parts in spans
+             for d in [first, *(p for p, _ in parts), last + timedelta(days=1)] if start < d <= end}
+    phases: list[tuple[date, tuple, str | None, dict]] = []
+    for day in sorted(cuts):
+        members = tuple(sorted((state, _part_on(parts, day)) for state, spans in runs.items()
+                               for first, last, _, _, parts in spans if first <= day <= last))
+        law_phase = ([None] + [ph.id for ph in alliance.phases if dates.first_day(ph.start) <= day])[-1]
+        coded = {v: c["value"] for v, c in coding(law, rules, _ATOP_ALLIANCE, day).items()}
+        if not phases or (members, law_phase, coded) != phases[-1][1:]:
+            phases.append((day, members, law_phase, coded))
+    columns = atop_member_columns(rules)
+    rows = []
+    for n, (first, members, law_phase, coded) in enumerate(phases, start=1):
+        to = phases[n][0] - timedelta(days=1) if n < len(phases) else None
+        for state, participation in members:
+            run = next(r for r in runs[state] if r[0] <= first <= r[1])
+            keys = _keys(record, state)
+            rows.append({"atopid": alliance.atop_id, "phase": n, "phase_from": first, "phase_to": to,
+                         "member": keys["ccode"], "state": state, "gwcode": keys["gwcode"], "name": keys["name"],
+                         **_date_parts("ent", run[2]), **_date_parts("exit", run[3]),
+                         "participation": participation, "law_phase": law_phase,
+                         **{_coded_name(v): value for v, value in coded.items()}})
+    return _typed(pd.DataFrame(rows, columns=[c.name for c in columns]), columns)
+
+
+def _membership_runs(record: Record, end: date) -> dict[str, list]:
+    """Each state's unbroken runs of CSTO membership (organization level): (first day, last day, entry as written,
+    exit as written or None if still a member at ``end``, [(first day, participation), ...])."""
+    runs: dict[str, list] = {}
+    periods = sorted((m for m in record.all(Membership, "org = ? AND level = 'organization' AND status = 'member'",
+                                            (CSTO,))), key=lambda m: (m.state, dates.first_day(m.start)))
+    for m in periods:
+        first = dates.first_day(m.start)
+        last = dates.last_day(m.end) if m.end else date.max
+        spans = runs.setdefault(m.state, [])
+        if spans and (first - spans[-1][1]).days == 1:
+            spans[-1] = [spans[-1][0], last, spans[-1][2], m.end, [*spans[-1][4], (first, m.participation)]]
+        else:
+            spans.append([first, last, m.start, m.end, [(first, m.participation)]])
+    for spans in runs.values():
+        for span in spans:
+            if span[1] > end:  # not left by the end of coverage: no exit, and the run stops there
+                span[1], span[3] = end, None
+    return runs
+
+
+def _part_on(parts: list[tuple[date, str]], day: date) -> str:
+    return [p for first, p in parts if first <= day][-1]
+
+
+def _date_parts(what: str, text: str | None) -> dict:
+    """``yr``/``mo``/``day`` + ``what`` from a date as written: the parts it does not state are NA."""
+    parts = [int(x) for x in text.split("-")] if text else []
+    return {f"{p}{what}": parts[i] if i < len(parts) else None for i, p in enumerate(("yr", "mo", "day"))}
+
+
 def build(record: Record, panel: str) -> pd.DataFrame:
     """The panel ``panel`` (one of :data:`PANELS`) as a DataFrame with nullable types."""
     if panel == "state-day":
@@ -223,6 +346,8 @@ def build(record: Record, panel: str) -> pd.DataFrame:
         return state_year(record)
     if panel == "dyad-year":
         return dyad_year(record)
+    if panel == "atop-members":
+        return atop_members(record)
     raise UsageError(f"--to: unknown panel {panel!r}: expected one of {', '.join(PANELS)}")
 
 
@@ -252,7 +377,7 @@ def export(record: Record, panel: str, directory: str | Path, file_format: str =
     frame = build(record, panel)
     names = file_names(panel, file_format)
     def fill(tmp: Path) -> None:
-        _write_table(frame, panel, file_format, tmp / names[0])
+        _write_table(frame, columns_of(record, panel), file_format, tmp / names[0])
         (tmp / names[1]).write_text(json.dumps(datapackage(record, panel, file_format), ensure_ascii=False,
                                                indent=2) + "\n", encoding="utf-8")
         (tmp / names[2]).write_text(citation(record, panel), encoding="utf-8")
@@ -272,15 +397,19 @@ def _check_target(directory: Path) -> None:
                                                       "export into a new or empty directory")
 
 
-def _write_table(frame: pd.DataFrame, panel: str, file_format: str, path: Path) -> None:
-    columns = COLUMNS[panel]
+def columns_of(record: Record, panel: str) -> list[Column]:
+    """The columns of ``panel``: fixed, but for ``atop-members``, whose coding columns are the rules' variables."""
+    return atop_member_columns(load_rules(law=law_for(record))) if panel == "atop-members" else COLUMNS[panel]
+
+
+def _write_table(frame: pd.DataFrame, columns: list[Column], file_format: str, path: Path) -> None:
     if file_format == "csv":
         out = frame.copy()
         for c in columns:
             if c.type == "boolean":
                 out[c.name] = out[c.name].map({True: "true", False: "false"}, na_action="ignore")
             elif c.type == "date":
-                out[c.name] = out[c.name].map(date.isoformat)
+                out[c.name] = out[c.name].map(date.isoformat, na_action="ignore")
         out.to_csv(path, index=False, na_rep=NA, encoding="utf-8", lineterminator="\n")
     elif file_format == "parquet":
         frame.to_parquet(path, engine="pyarrow", index=False)
@@ -302,7 +431,7 @@ def datapackage(record: Record, panel: str, file_format: str) -> dict:
     """The Frictionless Data Package descriptor: every column with its type, unit and meaning."""
     start, end = coverage(record)
     fields = []
-    for c in COLUMNS[panel]:
+    for c in columns_of(record, panel):
         f: dict[str, object] = {"name": c.name, "type": c.type, "description": c.description}
         if c.unit:
             f["unit"] = c.unit
@@ -350,7 +479,28 @@ def citation(record: Record, panel: str) -> str:
         "        given-names: Michael D.",
         '    journal: "International Interactions"',
         "    year: 1999",
+        *(_ATOP_REFERENCE if panel in ("dyad-year", "atop-members") else []),
         ""])
+
+
+#: The citation ATOP asks its users for (atop.rice.edu/data), for the panels whose variables are named after ATOP's.
+_ATOP_REFERENCE = [
+    "  - type: article",
+    '    title: "Alliance Treaty Obligations and Provisions, 1815-1944"',
+    "    authors:",
+    "      - family-names: Leeds",
+    "        given-names: Brett Ashley",
+    "      - family-names: Ritter",
+    "        given-names: Jeffrey M.",
+    "      - family-names: Mitchell",
+    "        given-names: Sara McLaughlin",
+    "      - family-names: Long",
+    "        given-names: Andrew G.",
+    '    journal: "International Interactions"',
+    "    volume: 28",
+    "    start: 237",
+    "    end: 260",
+    "    year: 2002"]
 
 
 def _record_hash(record: Record) -> str | None:
