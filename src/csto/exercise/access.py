@@ -129,7 +129,8 @@ def events(state: dict, role: str, logged: list[dict]) -> list[dict]:
         item: dict[str, Any] = {"seq": e["seq"], "kind": kind, "at": e["at"]}
         if kind in ("sealed", "pledged"):
             sub = subs.get(e["seq"])
-            item.update(_shown(state, role, sub) if sub else {"role": payload["role"]})
+            shown = _shown(state, role, sub) if sub else {"role": payload["role"]}
+            item.update({k: v for k, v in shown.items() if k != "kind"})
         elif kind == "message":
             if not _visible(payload, role):
                 continue

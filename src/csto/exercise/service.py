@@ -166,8 +166,11 @@ class ExerciseService:
 
         def rows(db) -> None:
             self.store.add_game(db, game_id, payload["title"], parent, self._now())
-            for e in copied:
+            for e in copied:  # the log and its submissions, so that the fork's table guards its rounds too
                 self.store.append(db, game_id, e)
+                if e["kind"] in ("sealed", "pledged"):
+                    kind = "position" if e["kind"] == "sealed" else "pledge"
+                    self.store.add_submission(db, game_id, kind, e["payload"], e["seq"], e["actor"])
             self._codes(db, game_id, payload["definition"]["roles"])
             out["token"] = self._token(db, game_id, game.FACILITATOR, player)
 

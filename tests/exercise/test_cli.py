@@ -1,0 +1,97 @@
+"""csto exercise new / show / export / replay / list: the facilitator's command line, its JSON and its errors."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from csto.cli import app
+from csto.exercise import ExerciseService
+
+from .conftest import FORECAST, KAZAKHSTAN, OVERLAYS, VOTERS
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def created(db) -> dict:
+    r = invoke("exercise", "new", KAZAKHSTAN, "--db", db, "--seed", 5, "--format", "json")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def test_new_prints_the_join_codes_and_the_facilitators_token(tmp_path):
+    r = invoke("exercise", "new", KAZAKHSTAN, "--db", tmp_path / "g.sqlite", "--seed", 5)
+    assert r.exit_code == 0, r.output
+    assert "Facilitator token" in r.stdout and "join code" in r.stdout
+    for state in VOTERS:
+        assert f"{state}-" in r.stdout
+
+
+def test_new_answers_in_the_envelope(tmp_path):
+    full = created(tmp_path / "g.sqlite")
+    assert set(full) == {"ok", "command", "question", "csto_version", "record_hash", "result"}
+    assert full["ok"] is True and full["command"] == "exercise new" and full["question"]["seed"] == 5
+    res = full["result"]
+    assert res["game"].startswith("kazakhstan-2022-01-") and set(res["join_codes"]) >= set(VOTERS)
+    assert res["facilitator_token"] and full["record_hash"]
+
+
+def test_new_with_an_overlay_and_a_date(tmp_path):
+    r = invoke("exercise", "new", KAZAKHSTAN, "--db", tmp_path / "g.sqlite", "--on", "2025-01-01", "--overlay",
+               OVERLAYS / "qualified-majority.yaml", "--format", "json")
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.stdout)["result"]
+    assert res["public"]["on"] == "2025-01-01" and res["public"]["rule"]["id"] == "qualified-majority"
+    assert {x["id"]: x["vote"] for x in res["roles"]}["ARM"] is False
+
+
+def test_show_export_and_replay_a_played_game(tmp_path, record):
+    db = tmp_path / "g.sqlite"
+    res = created(db)["result"]
+    game, fac = res["game"], res["facilitator_token"]
+    svc = ExerciseService(db, record=record)  # the class plays through the service (the web pages)
+    tokens = {role: svc.join(code)["token"] for role, code in res["join_codes"].items()}
+    for _ in range(3):
+        svc.advance(fac)
+    for s in VOTERS:
+        svc.submit(tokens[s], FORECAST, "troops")
+    svc.reveal(fac)
+    svc.close()
+
+    shown = invoke("exercise", "show", game, "--db", db)
+    assert shown.exit_code == 0, shown.output
+    assert "council-decision" in shown.stdout and "troops" in shown.stdout
+    as_json = json.loads(invoke("exercise", "show", game, "--db", db, "--format", "json").stdout)["result"]
+    assert as_json["decision"]["decision"] == "troops" and len(as_json["submissions"]) == 5
+
+    replayed = invoke("exercise", "replay", game, "--db", db, "--format", "json")
+    assert replayed.exit_code == 0 and json.loads(replayed.stdout)["result"]["same"] is True
+
+    out = tmp_path / "export"
+    exported = invoke("exercise", "export", game, "--db", db, "--to", out)
+    assert exported.exit_code == 0, exported.output
+    doc = json.loads((out / "game.json").read_text())
+    assert doc["game"] == game and len(doc["submissions"]) == 5
+
+    listed = json.loads(invoke("exercise", "list", "--db", db, "--format", "json").stdout)["result"]
+    assert [g["game"] for g in listed["games"]] == [game]
+
+
+def test_bad_input_exits_2_with_the_error_shape(tmp_path):
+    db = tmp_path / "g.sqlite"
+    r = invoke("exercise", "show", "no-such-game", "--db", db, "--format", "json")
+    assert r.exit_code == 2 and json.loads(r.stdout)["error"]["kind"] == "unknown"
+    r = invoke("exercise", "new", tmp_path / "missing.yaml", "--db", db)
+    assert r.exit_code == 2 and "missing.yaml" in r.output and "Traceback" not in r.output
+    r = invoke("exercise", "new", KAZAKHSTAN, "--db", db, "--on", "2022-02-30")
+    assert r.exit_code == 2 and "--on" in r.output
+    (tmp_path / "keep.txt").write_text("mine")
+    game = created(db)["result"]["game"]
+    r = invoke("exercise", "export", game, "--db", db, "--to", tmp_path, "--format", "json")
+    assert r.exit_code == 2 and json.loads(r.stdout)["error"]["field"] == "to"
+    assert (tmp_path / "keep.txt").read_text() == "mine"
