@@ -1,29 +1,69 @@
-"""Start-up: the record and treaty commands and ``--help`` never import numpy or the simulation (no timing here:
-the figures are in docs/benchmarks.md, measured by benchmarks/startup.py)."""
+"""Start-up: each command imports what it needs and no more (no timing here: the figures are in
+docs/benchmarks.md, measured by benchmarks/startup.py)."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import typer
+
+from csto.cli import LAZY
 
 ROOT = Path(__file__).resolve().parents[1]
-PROBE = ("import sys; from csto.cli import main\nsys.argv = ['csto', *sys.argv[1:]]\ntry:\n    main()\n"
-         "except SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m == 'numpy' or m.startswith('csto.sim')),"
-         " file=sys.stderr)")
+#: Runs ``csto ARGS`` in a fresh interpreter and prints, on the last line of stderr, the modules it imported.
+PROBE = ("import json, sys; from csto.cli import main\nsys.argv = ['csto', *sys.argv[1:]]\ntry:\n    main()\n"
+         "except SystemExit:\n    pass\nprint(json.dumps(sorted(sys.modules)), file=sys.stderr)")
+HEAVY = ("numpy", "pandas", "csto.sim", "csto.analysis", "csto.report", "csto.web", "sqlite_utils")
 
 
-@pytest.mark.parametrize("args", [["--help"], ["members", "--on", "2022-01-10"], ["articles", "--format", "json"],
-                                  ["simulate", "--help"]])
-def test_the_command_imports_neither_numpy_nor_the_simulation(args):
+def imported(*args: str) -> set[str]:
     done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    heavy = done.stderr.strip().splitlines()[-1]
-    if args[0] == "simulate":  # the lazy command loads its module when it runs, and only then
-        assert "numpy" in heavy
-    else:
-        assert heavy == "[]", done.stderr
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+def test_help_imports_no_command_module_no_record_and_no_pydantic():
+    modules = imported("--help")
+    assert not {m for m in modules if m.startswith("csto.")} - {"csto.cli", "csto.cli.common", "csto.cli.layout"}
+    assert "pydantic" not in modules and "csto.errors" not in modules
+
+
+@pytest.mark.parametrize("args", [["members", "--on", "2022-01-10"], ["members", "--on", "2022-01-10", "-f", "json"],
+                                  ["articles", "--format", "json"], ["history", "ARM"]])
+def test_a_record_or_treaty_command_imports_neither_numpy_nor_the_simulation(args):
+    assert heavy(imported(*args)) == []
+
+
+def test_members_imports_only_its_own_command_module():
+    modules = imported("members", "--on", "2022-01-10")
+    assert "csto.cli.record" in modules
+    assert not {"csto.cli.alliance", "csto.cli.treaty", "csto.treaty", "csto.record.export"} & modules
+
+
+def test_a_lazy_command_loads_its_module_when_it_runs_and_only_then():
+    assert "numpy" not in imported("--help")
+    assert "numpy" in imported("simulate", "--help")
+
+
+@pytest.mark.parametrize("name", list(LAZY))
+def test_the_listing_in_csto_help_is_the_commands_own_help(name):
+    """``csto --help`` lists LAZY's one-line help without importing the command; it must say what the command's
+    own help says (its ``short_help``, else the first paragraph of its help)."""
+    module, short = LAZY[name]
+    sub = typer.Typer()
+    importlib.import_module(module).register(sub)
+    command = typer.main.get_group(sub).commands[name]
+    own = command.short_help or inspect.cleandoc(command.help or "").partition("\f")[0].split("\n\n")[0]
+    assert short == own
 
 
 def test_the_record_is_parsed_with_the_c_loader():

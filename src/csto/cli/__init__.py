@@ -1,8 +1,8 @@
 """The ``csto`` command line. This module only wires; each group of commands lives in its own module.
 
-The simulation's commands are registered lazily (:data:`LAZY`): their modules, numpy and the
-simulation are imported only when one of them runs, so ``csto --help`` and the record and treaty
-commands start fast (docs/benchmarks.md, "Start-up").
+Every command is registered lazily (:data:`LAZY`): its module (and with it the record, the treaty, numpy
+or the simulation) is imported only when it runs, and ``csto --help`` imports none, so the command line
+starts fast (docs/benchmarks.md, "Start-up").
 """
 
 from __future__ import annotations
@@ -16,26 +16,65 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
-from . import alliance as _alliance
 from . import common
-from . import record as _record
-from . import treaty as _treaty
 
-#: Commands whose module is imported only when they run: name -> (module, one-line help for ``csto --help``).
+#: Every command, in the order ``csto --help`` lists them: name -> (module, one-line help for ``csto --help``).
+#: The module is imported only when the command runs; it registers its commands with ``register(app)``. The
+#: one-line help is the first paragraph of the command's own help (tests/test_startup.py checks they agree).
 LAZY = {
+    "members": ("csto.cli.record", "Who was a member (or observer, partner, former member...) on a date."),
+    "history": ("csto.cli.record", "A state's status periods and dated acts in every organization."),
+    "timeline": ("csto.cli.record", "Every state's status periods in an organization, drawn as bars."),
+    "organs": ("csto.cli.record", "The organs of the CSTO and their hierarchy: composition, function, decision rule, "
+                                  "cadence."),
+    "who": ("csto.cli.record", "Who held an office on a date."),
+    "events": ("csto.cli.record", "Everything dated in a period: milestones, acts, summits, exercises, missions, "
+                                  "crises."),
+    "conflicts": ("csto.cli.record", "Where the sources disagree, every claim with its source, and the value the "
+                                     "record prefers and why."),
+    "sources": ("csto.cli.record", "Every source the record cites."),
+    "overlap": ("csto.cli.record", "States x organizations on a date: who belongs to what."),
+    "export": ("csto.cli.record", "Write the whole record to DIR (CSV files, one JSON file or the SQLite file), or a "
+                                  "research panel\n(state-year, state-day, dyad-year) as CSV, Parquet or Stata with "
+                                  "datapackage.json and CITATION.cff."),
+    "check": ("csto.cli.record", "Validate the record and count what it holds."),
+    "tour": ("csto.cli.record", "A short tour of the record: members today, the membership timeline, the organs."),
+    "forces": ("csto.cli.alliance", "The collective forces on a date: members, strength (the latest figure, carried "
+                                    "forward), contributions."),
+    "budget": ("csto.cli.alliance", "Shares of the CSTO's budget on a date, and the benefits of membership the "
+                                    "sources name."),
+    "crises": ("csto.cli.alliance", "Every crisis in the record: who was asked for what, what the CSTO did and when "
+                                    "it decided."),
+    "missions": ("csto.cli.alliance", "Every CSTO mission: host, kind, dates, personnel and each state's "
+                                      "contingent."),
+    "exercises": ("csto.cli.alliance", "Joint exercises whose dates overlap a period (default: all): series, host, "
+                                       "participants."),
+    "obligations": ("csto.cli.treaty", "What the Treaty and the Charter require for an event: obligations, flags "
+                                       "and a trace."),
+    "article": ("csto.cli.treaty", "One article: every version (or the one in force on --on), its text, sources "
+                                   "and effects."),
+    "articles": ("csto.cli.treaty", "The articles this model holds, with the version in force on --on (default: "
+                                    "every version)."),
     "simulate": ("csto.cli.sim", "Monte Carlo of one crisis: outcome probabilities, timings, personnel and cost "
                                  "by state, who blocks."),
     "backtest": ("csto.cli.sim", "Every historical crisis predicted leave-one-case-out and scored (Brier, log, "
                                  "CRPS) beside baselines."),
     "calibrate": ("csto.cli.sim", "Calibrate the crisis model on every crisis in the record and write the "
                                   "posterior it simulates from."),
-    "sweep": ("csto.cli.sweep", "Run scenarios over a parameter grid: one row per scenario and grid point."),
-    "sensitivity": ("csto.cli.sensitivity", "Sobol' indices: which inputs move a crisis's outcome most (SALib)."),
-    "compare": ("csto.cli.compare", "The CSTO beside NATO, the SCO and two bilateral treaties, with ATOP-style codings."),
+    "sweep": ("csto.cli.sweep", "Run scenarios over a parameter grid: one row per scenario and grid point (same "
+                                "numbers on any backend)."),
+    "sensitivity": ("csto.cli.sensitivity", "Global sensitivity (Sobol' indices, SALib) of a crisis's outcome to the "
+                                            "model's inputs."),
+    "compare": ("csto.cli.compare", "The CSTO beside NATO, the SCO, the Russia-Armenia and Union State treaties: "
+                                    "duties and ATOP-style coding."),
     "plot": ("csto.cli.plot", "Draw a picture to SVG, PNG or PDF, or write its Vega-Lite spec as JSON."),
-    "exercise": ("csto.cli.exercise", "A classroom crisis exercise: create a game, show, export and replay it."),
-    "serve": ("csto.cli.serve", "Serve the pages and the JSON API on this machine (127.0.0.1:8000 by default)."),
-    "site": ("csto.cli.serve", "The pages as a static folder that opens from file:// (csto site build DIR)."),
+    "exercise": ("csto.cli.exercise", "A classroom crisis exercise: the class plays the Collective Security Council; "
+                                      "the model umpires and debriefs (docs/exercise.md)."),
+    "serve": ("csto.cli.serve", "Serve the pages and the JSON API (same fields as --format json) on this machine; "
+                                "the record is opened read-only. Binds 127.0.0.1 unless --host says otherwise. "
+                                "docs/web.md"),
+    "site": ("csto.cli.serve", "The pages as a static folder that opens from file:// (for a classroom without a "
+                               "server)."),
 }
 
 
@@ -45,7 +84,7 @@ class _Group(TyperGroup):
     _listing = False
 
     def list_commands(self, ctx) -> list[str]:
-        return [*super().list_commands(ctx), *(name for name in LAZY if name not in self.commands)]
+        return [*LAZY, *(name for name in super().list_commands(ctx) if name not in LAZY)]
 
     def get_command(self, ctx, name: str):
         if name not in LAZY or name in self.commands:
@@ -129,12 +168,6 @@ def _options(
                                                         "(also CSTO_DEBUG=1)")] = False,
 ) -> None:
     common.set_debug(debug)
-
-
-# Each layer's commands register here, one line each (keep this list flat); the simulation's are in LAZY.
-_record.register(app)
-_alliance.register(app)
-_treaty.register(app)
 
 
 def main() -> None:

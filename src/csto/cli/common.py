@@ -21,16 +21,19 @@ import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from ..errors import CstoError, UsageError
-from ..record import Record
-from ..record.dates import DateError, parse_day
 from .layout import Grid, Paragraph
+
+if TYPE_CHECKING:
+    from ..errors import UsageError
+    from ..record import Record
+
+    UserError = UsageError
 
 #: Where a bug is reported (README, "Reporting a bug").
 REPORT = "report it with the command you ran and the output of `csto --version` (README, \"Reporting a bug\")"
@@ -60,9 +63,6 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table (defaul
 OnOpt = Annotated[str | None, typer.Option("--on", help="the date to ask about, YYYY-MM-DD (default: today)")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="record directory (default: $CSTO_DATA or the shipped data/)")]
 
-#: Bad input from the user, reported with exit code 2 (the name the command modules import).
-UserError = UsageError
-
 _DEBUG = {"on": os.environ.get("CSTO_DEBUG", "") not in ("", "0")}
 
 
@@ -74,11 +74,15 @@ def set_debug(on: bool) -> None:
 def is_user_error(exc: BaseException) -> bool:
     """True for the project's own error classes (:class:`csto.errors.CstoError`): the user's bad input,
     exit 2. Anything else, a ``ValueError`` or ``KeyError`` from a bug included, is a bug (exit 1)."""
+    from ..errors import CstoError
+
     return isinstance(exc, CstoError)
 
 
 def error_dict(exc: BaseException) -> dict:
     """The ``error`` object of a JSON answer: kind, message, file, line, field, value."""
+    from ..errors import CstoError
+
     if isinstance(exc, CstoError):
         return exc.as_dict()
     if is_user_error(exc):
@@ -143,6 +147,8 @@ def day(text: str | None, option: str):
     """Parse a --on/--from/--to value, naming the option on error."""
     if text is None:
         return None
+    from ..record.dates import DateError, parse_day
+
     try:
         return parse_day(text)
     except DateError as exc:
@@ -155,7 +161,24 @@ def on_or_today(text: str | None) -> date:
 
 
 def open_record(data: Path | None) -> Record:
+    from ..record import Record
+
     return Record.open(data)
+
+
+def __getattr__(name: str) -> Any:
+    """``UserError`` (bad input from the user, exit code 2: :class:`csto.errors.UsageError`, the name the command
+    modules import) and ``Record``, imported when first asked for: ``csto --help`` needs neither, and they bring
+    pydantic and the record's models (docs/benchmarks.md, "Start-up")."""
+    if name in ("UserError", "UsageError"):
+        from ..errors import UsageError
+
+        return UsageError
+    if name == "Record":
+        from ..record import Record
+
+        return Record
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def emit_json(payload: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 from rich.text import Text
@@ -13,7 +13,7 @@ from rich.tree import Tree
 
 from .. import answers
 from ..record import CSTO, Record
-from ..record import export as exporter
+from ..record.model import Status
 from .common import (
     DataOpt,
     Format,
@@ -35,6 +35,8 @@ from .render import status_bar, tree_of_organs
 
 #: The kinds ``events --kind`` accepts, short: every act is ``act:KIND`` (README, "JSON fields").
 EVENT_KINDS = [k for k in Record.event_kinds() if not k.startswith("act:")] + ["act:KIND"]
+#: What ``members --status`` accepts (:meth:`csto.record.Record.members`).
+STATUSES = [*get_args(Status), "former", "all"]
 OrgOpt = Annotated[str, typer.Option("--org", help="organization id (CSTO, CIS, EAEU, SCO, BRICS, NATO, UN, ...)")]
 
 
@@ -54,7 +56,7 @@ def _status_label(row) -> str:
 
 
 def members(on: OnOpt = None,
-            status: Annotated[str, typer.Option("--status", help="member|observer|partner|negotiating|suspended|former|all")] = "member",
+            status: Annotated[str, typer.Option("--status", help="|".join(STATUSES))] = "member",
             org: OrgOpt = CSTO, format: FormatOpt = Format.table, data: DataOpt = None) -> None:
     """Who was a member (or observer, partner, former member...) on a date."""
     when = on_or_today(on)
@@ -199,6 +201,8 @@ def export(to: Annotated[str, typer.Option("--to", help="csv, json or sqlite (th
     elif file_format != "csv":
         raise UserError(f"--file-format applies to the panels (state-year, state-day, dyad-year), not to --to {to}")
     else:
+        from ..record import export as exporter  # sqlite-utils (and with it pandas) only when exporting
+
         written = exporter.export(open_record(data), to, directory)
     for path in written:
         say(str(path))
