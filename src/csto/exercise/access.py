@@ -110,12 +110,12 @@ def view(state: dict, role: str, player: str | None = None) -> dict:
         if ph["pledges"] else {},
         "decisions": _decisions(state), "decision": state["decision"], "outcome": state["outcome"],
         "deployment": state["deployment"], "messages": messages(state, role),
-        "injects": state["injects"], "ended": state["ended"], "forked_from": state["forked_from"],
+        "injects": list(state["injects"]), "ended": state["ended"], "forked_from": state["forked_from"],
         "yours": [_shown(state, role, s) for s in state["submissions"] if s["role"] == role],
     }
     if role == FACILITATOR:
         out["submissions"] = [_shown(state, role, s) for s in state["submissions"]]
-        out["players"] = state["players"]
+        out["players"] = dict(state["players"])
     return out
 
 

@@ -74,13 +74,15 @@ def _member_on(record: Record, state: str, day: str) -> str:
 
 def past_crises(record: Record, state: str, event: Any, day: date, horizon_days: float) -> list[dict]:
     """Crises before ``day`` comparable with ``event`` (same kind, or the same target or attacker, or one
-    in which ``state`` was a target), most recent first, with ``state``'s part in each."""
+    in which ``state`` was a target), most recent first, with ``state``'s part in each. The crisis the
+    scenario itself describes (``simulation.crisis``) is not a past crisis: it is what the class replays."""
+    itself = ((event.extra or {}).get("simulation") or {}).get("crisis")
     target = set(event.targets)
     perp = event.perpetrator.state if event.perpetrator else None
     out = []
     for c in record.crises():
         start = first_day(c.date)
-        if start >= day:
+        if start >= day or c.id == itself:
             continue
         alike = c.kind == event.kind or target & set(c.targets) or (perp and c.perpetrator == perp) \
             or state in c.targets

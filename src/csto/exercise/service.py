@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +23,7 @@ from . import access, debrief, export, game
 from . import definition as defs
 from . import procedure as proc_mod
 from .errors import BadInput, Conflict, Forbidden, Unknown
+from .journal import Journal
 from .store import Store
 
 #: Letters of join codes: no 0/O, 1/I/L, so that a code read aloud is typed right.
@@ -53,8 +53,8 @@ class ExerciseService:
         self._record, self._data = record, data
         self._procedure: proc_mod.Procedure | None = None
         self.clock = clock or (lambda: datetime.now(UTC))
-        self._states: dict[str, dict] = {}
-        self._lock = threading.RLock()
+        self.journal = Journal(self.store, self._now)
+        self._lock = self.journal.lock  # held while reading a state (a group commit holds it too)
 
     # --- plumbing -----------------------------------------------------------------------------------------
 
@@ -72,22 +72,14 @@ class ExerciseService:
 
     def close(self) -> None:
         self.store.close()
-        self._states.clear()
+        self.journal.forget()
 
     def _now(self) -> str:
         return self.clock().astimezone(UTC).isoformat(timespec="seconds")
 
-    def state(self, game_id: str, db=None) -> dict:
-        """The game's state, brought up to the last event in the database."""
-        with self._lock:
-            state = self._states.get(game_id)
-            if state is None:
-                self.store.require(game_id)
-                state = game.new_state()
-            for e in self.store.events(game_id, state["seq"], db):
-                game.apply(state, e["seq"], e["kind"], e["actor"], e["payload"])
-            self._states[game_id] = state
-            return state
+    def state(self, game_id: str) -> dict:
+        """The game's state, brought up to the last event in the database (the live object: read it only)."""
+        return self.journal.state(game_id)
 
     def _auth(self, token: Any) -> tuple[str, str, str]:
         if not isinstance(token, str) or not token:
@@ -99,34 +91,6 @@ class ExerciseService:
         if datetime.fromisoformat(row["expires"]) <= self.clock():
             raise Forbidden(f"token expired at {row['expires']}: join again with your role's code", "token", None)
         return row["game"], row["role"], row["player"]
-
-    def _write(self, game_id: str, kind: str, actor: str, make: Callable[[dict], dict],
-               submission: str | None = None, extra: Callable[[Any], None] | None = None) -> tuple[dict, dict]:
-        """Check and log one event in one transaction; returns the state after it and the event.
-
-        ``make`` checks the state and returns the payload (raising the game's errors); a payload marked
-        ``duplicate`` (the same submission again) writes nothing. ``extra`` writes more rows in the transaction.
-        """
-        with self._lock:
-            try:
-                with self.store.writing() as db:
-                    state = self.state(game_id, db)
-                    payload = make(state)
-                    if payload.pop("duplicate", False):
-                        return state, {"seq": None, "kind": kind, "payload": payload, "duplicate": True}
-                    seq = state["seq"] + 1
-                    if submission is not None:
-                        self.store.add_submission(db, game_id, submission, payload, seq, actor)
-                    if extra is not None:
-                        extra(db)
-                    game.apply(state, seq, kind, actor, payload)
-                    event = {"seq": seq, "kind": kind, "actor": actor, "payload": payload, "at": self._now(),
-                             "state_hash": game.state_hash(state)}
-                    self.store.append(db, game_id, event)
-            except BaseException:
-                self._states.pop(game_id, None)  # the database is the truth: reread it on the next call
-                raise
-            return state, event
 
     def _token(self, db, game_id: str, role: str, player: str) -> str:
         token = secrets.token_urlsafe(32)
@@ -189,9 +153,9 @@ class ExerciseService:
                         game.apply(state, seq, kind, player, body)
                         self.store.append(db, game_id, {"seq": seq, "kind": kind, "actor": player, "payload": body,
                                                         "at": self._now(), "state_hash": game.state_hash(state)})
-                self._states[game_id] = state
+                self.journal.keep(game_id, state)
             except BaseException:
-                self._states.pop(game_id, None)
+                self.journal.forget(game_id)
                 raise
         return {"game": game_id, "title": payload["title"], "facilitator_token": out["token"],
                 "join_codes": self.store.codes(game_id), "seed": state["seed"], "phase": state["phase"],
@@ -218,9 +182,10 @@ class ExerciseService:
         def token(db) -> None:
             tokens["token"] = self._token(db, game_id, role, player)
 
-        state, _ = self._write(game_id, "joined", player, make, extra=token)
-        return {"game": game_id, "role": role, "player": player, "name": label, "token": tokens["token"],
-                "brief": access.brief(state, role, role)}
+        return self.journal.write(
+            game_id, "joined", player, make, extra=token,
+            reply=lambda state, _: {"game": game_id, "role": role, "player": player, "name": label,
+                                    "token": tokens["token"], "brief": access.brief(state, role, role)})
 
     # --- what a player sees -------------------------------------------------------------------------------
 
@@ -264,26 +229,26 @@ class ExerciseService:
     def submit(self, token: str, forecast: Any, position: str | None = None) -> dict:
         """Seal the role's position (voters) and forecast (every role but observers) for the open decision."""
         game_id, role, player = self._auth(token)
-        state, event = self._write(game_id, "sealed", player,
-                                   lambda s: game.check_seal(s, role, position, forecast), submission="position")
-        return {"game": game_id, "role": role, "sealed": True, "seq": event["seq"],
-                "duplicate": bool(event.get("duplicate")), "phase": event["payload"]["phase"],
-                "round": event["payload"]["round"]}
+        return self.journal.write(
+            game_id, "sealed", player, lambda s: game.check_seal(s, role, position, forecast), submission="position",
+            reply=lambda _, e: {"game": game_id, "role": role, "sealed": True, "seq": e["seq"],
+                                "duplicate": bool(e.get("duplicate")), "phase": e["payload"]["phase"],
+                                "round": e["payload"]["round"]})
 
     def pledge(self, token: str, personnel: Any) -> dict:
         """Pledge personnel from the delegation's contingent (never more than it) while forces are generated."""
         game_id, role, player = self._auth(token)
-        state, event = self._write(game_id, "pledged", player,
-                                   lambda s: game.check_pledge(s, role, personnel), submission="pledge")
-        return {"game": game_id, "role": role, "personnel": personnel, "seq": event["seq"],
-                "duplicate": bool(event.get("duplicate")),
-                "contingent": state["definition"]["model"]["contingent"].get(role)}
+        return self.journal.write(
+            game_id, "pledged", player, lambda s: game.check_pledge(s, role, personnel), submission="pledge",
+            reply=lambda s, e: {"game": game_id, "role": role, "personnel": personnel, "seq": e["seq"],
+                                "duplicate": bool(e.get("duplicate")),
+                                "contingent": s["definition"]["model"]["contingent"].get(role)})
 
     def say(self, token: str, text: Any, to: str | None = None) -> dict:
         """A public statement (``to`` None) or a private message to one role; every message is logged."""
         game_id, role, player = self._auth(token)
-        _, event = self._write(game_id, "message", player, lambda s: game.check_message(s, role, to, text))
-        return {"game": game_id, "seq": event["seq"], **event["payload"]}
+        return self.journal.write(game_id, "message", player, lambda s: game.check_message(s, role, to, text),
+                                  reply=lambda _, e: {"game": game_id, "seq": e["seq"], **e["payload"]})
 
     # --- the facilitator ------------------------------------------------------------------------------------
 
@@ -293,24 +258,26 @@ class ExerciseService:
             raise Forbidden(f"only the facilitator may do this ({role} may not)", "role", role)
         return game_id, player
 
-    def _answer(self, game_id: str, state: dict, event: dict) -> dict:
-        return {"game": game_id, "seq": event["seq"], "kind": event["kind"], **access.view(state, game.FACILITATOR)}
+    def _act(self, game_id: str, kind: str, player: str, make: Callable[[dict], dict],
+             extra: Callable[[Any], None] | None = None) -> dict:
+        """A facilitator's action, answered with the whole game as the facilitator then sees it."""
+        return self.journal.write(game_id, kind, player, make, extra=extra, reply=lambda s, e: {
+            "game": game_id, "seq": e["seq"], "kind": e["kind"], **access.view(s, game.FACILITATOR)})
 
     def reveal(self, token: str, force: bool = False) -> dict:
         """Reveal every sealed position of the round together and apply the rule in force."""
         game_id, player = self._facilitate(token)
-        state, event = self._write(game_id, "revealed", player, lambda s: game.check_reveal(s, force))
-        return self._answer(game_id, state, event)
+        return self._act(game_id, "revealed", player, lambda s: game.check_reveal(s, force))
 
     def advance(self, token: str) -> dict:
         """Close the current phase and open the next (skipping the force's phases when no troops were decided)."""
         game_id, player = self._facilitate(token)
-        return self._answer(game_id, *self._write(game_id, "advanced", player, game.check_advance))
+        return self._act(game_id, "advanced", player, game.check_advance)
 
     def rollback(self, token: str) -> dict:
         """Go back one phase; what was sealed or pledged in the phases reopened is void."""
         game_id, player = self._facilitate(token)
-        return self._answer(game_id, *self._write(game_id, "rolled_back", player, game.check_rollback))
+        return self._act(game_id, "rolled_back", player, game.check_rollback)
 
     def inject(self, token: str, kind: str, text: str | None = None, *, on: str | None = None,
                changes: dict | None = None) -> dict:
@@ -323,18 +290,24 @@ class ExerciseService:
             raise BadInput("on: a change of date needs the new date (YYYY-MM-DD)", "on", on)
         if kind == "escalation" and not (isinstance(text, str) and text.strip()):
             raise BadInput("text: an escalation needs its description", "text", text)
-        current = self.state(game_id)
+        if text is not None and (not isinstance(text, str) or len(text) > game.MAX_TEXT):
+            raise BadInput(f"text: expected at most {game.MAX_TEXT:,} characters of text", "text", None)
+        if changes is not None and not isinstance(changes, dict):
+            raise BadInput("changes: expected a mapping of the event's fields to their new values", "changes", None)
+        with self._lock:
+            current = self.state(game_id)
+            expected, setup_now = current["revision"], current["setup"]
+            if kind == "date" or changes:
+                game.check_change(current)
         payload: dict[str, Any] = {"kind": kind, "text": text, "on": on, "changes": changes or None}
         if kind == "date" or changes:
-            game.check_change(current)
-            setup = defs.setup_from_dict(current["setup"])
+            setup = defs.setup_from_dict(setup_now)
             if changes:
                 setup = defs.escalate(setup, changes)
             if on:
                 setup = defs.setup_from_dict({**setup.as_dict(), "on": on})
             payload["setup"] = setup.as_dict()
             payload["definition"] = defs.define(setup, self.record, self.procedure)
-        expected = current["revision"]
 
         def make(state: dict) -> dict:
             if payload.get("definition") is not None:
@@ -350,8 +323,7 @@ class ExerciseService:
             if payload.get("definition") is not None:
                 self._codes(db, game_id, payload["definition"]["roles"])
 
-        state, event = self._write(game_id, "injected", player, make, extra=codes)
-        return self._answer(game_id, state, event)
+        return self._act(game_id, "injected", player, make, extra=codes)
 
     def fork(self, token: str) -> dict:
         """A new game that begins with this game's whole log; new join codes and a new facilitator token."""
