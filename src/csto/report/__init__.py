@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import UsageError
 from . import backtest, gather, organs, overlap, simulation, timeline, whatif
 from . import map as membership_map
-from .render import SUFFIXES, render, save, to_spec
+from .render import SUFFIXES, render, save, suffix_of, to_spec
 
 
 @dataclass(frozen=True)
@@ -68,4 +68,4 @@ def picture(name: str, record: Any, **options: Any) -> Any:
     return found.build(**found.gather(record, **given))
 
 
-__all__ = ["PICTURES", "SUFFIXES", "Picture", "picture", "render", "save", "to_spec"]
+__all__ = ["PICTURES", "SUFFIXES", "Picture", "picture", "render", "save", "suffix_of", "to_spec"]

@@ -39,7 +39,7 @@ STATUSES: dict[str, Look] = {
     "observer": Look("#e69f00", "black", (2, 2), "triangle-up", "O"),
     "observer (PA)": Look("#f5c26b", "black", (1, 3), "triangle-down", "PA"),
     "partner": Look("#009e73", "white", (8, 2, 2, 2), "square", "P"),
-    "partner (frozen)": Look("#99d8c9", "black", (6, 3), "wedge", "PF"),
+    "partner (frozen)": Look("#99d8c9", "black", (6, 2, 1, 2), "wedge", "PF"),
     "negotiating": Look("#cc79a7", "black", (4, 4), "triangle-right", "N"),
     "applicant": Look("#f0e442", "black", (3, 1), "triangle-left", "A"),
     "suspended": Look("#636363", "white", (10, 4), "cross", "S"),
