@@ -44,6 +44,7 @@ def test_a_brief_holds_the_treaty_trace_ties_and_past_crises(table):
     assert any("Art. 4" in line or "cst-4" in line for line in brief["trace"])
     assert brief["ties"]["target"]["state"] == "KAZ"
     assert all(c["date"] < "2022-01-05" for c in brief["past_crises"])  # only crises before the game's date
+    assert "kaz-2022-january" not in [c["crisis"] for c in brief["past_crises"]]  # the crisis replayed is not past
     assert any(c["your_part"] == "target" for c in brief["past_crises"])  # Armenia's own requests
 
 

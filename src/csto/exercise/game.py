@@ -36,9 +36,24 @@ def sha(value: Any) -> str:
     return hashlib.sha256(canonical(value).encode()).hexdigest()
 
 
+#: The parts of a state that only grow, one item per event: each is hashed as a running digest (updated as
+#: the item is added), so that a state's hash costs the same on the first event and the thousandth.
+GROWING = ("players", "submissions", "messages", "injects")
+
+
 def state_hash(state: dict) -> str:
-    """The hash of everything in ``state`` (its definition by the hash taken when it was set)."""
-    return sha({k: v for k, v in state.items() if k != "definition"})
+    """The hash of everything in ``state``: its definition by the hash taken when it was set, the growing
+    parts by their running digests."""
+    return sha({k: v for k, v in state.items() if k != "definition" and k not in GROWING})
+
+
+def _grow(state: dict, name: str, item: dict, key: str | None = None) -> None:
+    """Add ``item`` to a growing part of the state (a list, or a dict under ``key``) and to its digest."""
+    if key is None:
+        state[name].append(item)
+    else:
+        state[name][key] = item
+    state["digests"][name] = sha([state["digests"][name], key, item])
 
 
 # --- reading the state ------------------------------------------------------------------------------
@@ -255,7 +270,7 @@ def new_state() -> dict:
     return {"seed": None, "title": None, "setup": None, "revision": -1, "definition": None, "definition_sha": None,
             "phase": None, "status": {}, "rounds": {}, "dates": {}, "players": {}, "submissions": [],
             "revealed": {}, "decision": None, "outcome": None, "deployment": None, "messages": [], "injects": [],
-            "forked_from": None, "ended": False, "seq": 0}
+            "forked_from": None, "ended": False, "seq": 0, "digests": dict.fromkeys(GROWING, "")}
 
 
 def apply(state: dict, seq: int, kind: str, actor: str, payload: dict) -> None:
@@ -269,12 +284,12 @@ def apply(state: dict, seq: int, kind: str, actor: str, payload: dict) -> None:
         state["rounds"] = {p: 1 for p in ids}
         _reschedule(state)
     elif kind == "joined":
-        state["players"][payload["player"]] = {"role": payload["role"], "name": payload["name"], "seq": seq}
+        _grow(state, "players", {"role": payload["role"], "name": payload["name"], "seq": seq}, payload["player"])
     elif kind in ("sealed", "pledged"):
         entry = {"seq": seq, "kind": "position" if kind == "sealed" else "pledge", "player": actor, **payload}
-        state["submissions"].append(entry)
+        _grow(state, "submissions", entry)
     elif kind == "message":
-        state["messages"].append({"seq": seq, **payload})
+        _grow(state, "messages", {"seq": seq, **payload})
     elif kind == "revealed":
         sealed = submissions(state, "position", payload["phase"], payload["round"])
         result = rules.decide(state["definition"]["model"], {r: s["position"] for r, s in sealed.items()})
@@ -286,7 +301,7 @@ def apply(state: dict, seq: int, kind: str, actor: str, payload: dict) -> None:
     elif kind == "rolled_back":
         _roll_back(state, payload["to"])
     elif kind == "injected":
-        state["injects"].append({"seq": seq, **{k: v for k, v in payload.items() if k != "definition"}})
+        _grow(state, "injects", {"seq": seq, **{k: v for k, v in payload.items() if k not in ("definition", "setup")}})
         if payload.get("definition") is not None:
             state["setup"] = payload["setup"]
             state["revision"] += 1
