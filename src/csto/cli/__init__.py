@@ -94,9 +94,17 @@ class _Group(TyperGroup):
             return TyperCommand(name, help=short, callback=lambda: None)
         sub = typer.Typer()
         importlib.import_module(module).register(sub)
-        for command in typer.main.get_group(sub).commands.values():
-            self.add_command(command)
-        return self.commands[name]
+        # Build only the command asked for (Typer inspects every parameter of every command it builds); a module
+        # that registers a group of commands (`csto exercise ...`) is built whole.
+        found = [info for info in sub.registered_commands
+                 if info.callback and (info.name or typer.main.get_command_name(info.callback.__name__)) == name]
+        if found and not sub.registered_groups:
+            command = typer.main.get_command_from_info(found[0], pretty_exceptions_short=sub.pretty_exceptions_short,
+                                                       rich_markup_mode=sub.rich_markup_mode)
+        else:
+            command = typer.main.get_group(sub).commands[name]
+        self.add_command(command, name)
+        return command
 
     def format_help(self, ctx, formatter) -> None:
         self._listing = True
