@@ -95,3 +95,16 @@ def test_bad_input_exits_2_with_the_error_shape(tmp_path):
     r = invoke("exercise", "export", game, "--db", db, "--to", tmp_path, "--format", "json")
     assert r.exit_code == 2 and json.loads(r.stdout)["error"]["field"] == "to"
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_a_lost_facilitator_token_is_replaced_from_the_database(tmp_path, record):
+    db = tmp_path / "g.sqlite"
+    game = created(db)["result"]["game"]
+    r = invoke("exercise", "token", game, "--db", db, "--format", "json")
+    assert r.exit_code == 0, r.output
+    token = json.loads(r.stdout)["result"]["token"]
+    svc = ExerciseService(db, record=record)
+    assert svc.view(token)["you"]["role"] == "facilitator"
+    svc.close()
+    bad = invoke("exercise", "token", game, "--db", db, "--role", "NATO", "--format", "json")
+    assert bad.exit_code == 2 and json.loads(bad.stdout)["error"]["kind"] == "unknown"

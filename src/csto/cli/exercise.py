@@ -142,6 +142,22 @@ def register(app: typer.Typer) -> None:
         say(f"{game}: {checked['events']} events replayed from seed {checked['seed']}: the same state after every "
             f"event ({checked['state_hash'][:16]}...); {checked['submissions']} submissions, phase {checked['phase']}")
 
+    @exercise_app.command("token")
+    @handles_errors
+    def token(
+        game: GameArg,
+        role: Annotated[str, typer.Option("--role", help="the role the token acts for")] = "facilitator",
+        db: DbOpt = None,
+        format: FormatOpt = Format.table,
+    ) -> None:
+        """A new token for a role of a game (the facilitator by default), when the one printed expired or was lost."""
+        svc = _service(db)
+        issued = svc.issue_token(game, role)
+        if format == Format.json:
+            return _emit("exercise token", {"game": game, "role": role, "db": svc.store.path}, issued,
+                         svc.show(game)["provenance"]["record_hash"])
+        say((f"Token for {role} (keep it secret): ", "bold"), issued["token"])
+
     @exercise_app.command("list")
     @handles_errors
     def list_games(db: DbOpt = None, format: FormatOpt = Format.table) -> None:

@@ -362,6 +362,27 @@ class ExerciseService:
             return {"game": game_id, **access.view(state, game.FACILITATOR), "join_codes": self.store.codes(game_id),
                     "provenance": provenance}
 
+    def issue_token(self, game_id: str, role: str = game.FACILITATOR, name: str | None = None) -> dict:
+        """A new player's token for ``role`` (the facilitator by default), for whoever holds the database file:
+        the way back in for a facilitator whose token expired or was lost."""
+        player = f"p-{secrets.token_hex(4)}"
+        label = (name or "").strip()[:80] or role
+        tokens: dict[str, str] = {}
+
+        def make(state: dict) -> dict:
+            if role not in game.roles(state):
+                raise Unknown(f"no role {role!r} in this game; expected one of {', '.join(game.roles(state))}",
+                              "role", role)
+            return {"player": player, "role": role, "name": label}
+
+        def token(db) -> None:
+            tokens["token"] = self._token(db, game_id, role, player)
+
+        self.store.require(game_id)
+        return self.journal.write(game_id, "joined", player, make, extra=token,
+                                  reply=lambda _, e: {"game": game_id, "role": role, "player": player,
+                                                      "token": tokens["token"], "seq": e["seq"]})
+
     def export_game(self, game_id: str) -> dict:
         """The whole game as one JSON-ready dict (phases, dates, positions, messages, forecasts, seed, log)."""
         with self._lock:
