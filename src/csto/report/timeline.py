@@ -20,7 +20,7 @@ from ..record.dates import parse_day
 from . import style
 
 BAR_ROW = 28  # pixels per state
-CHAR_PX = 7.5  # width of one character of the bar labels (12 px), to decide what fits on a bar
+CHAR_PX = 8.0  # width of one character of the bar labels (12 px), to decide what fits on a bar
 
 
 def _day(on: date | str) -> date:
@@ -79,8 +79,11 @@ def build(timelines: dict[str, Any] | Sequence[dict[str, Any]], on: date | str) 
     keys = [r["status"] for r in rows]
     scales = style.status_scales(keys)
     order = _order(rows, orgs)
+    years = hi.year - lo.year
+    step = next((s for s in (1, 2, 5, 10, 20) if years / s <= 10), 50)  # at most about ten year labels
     x = alt.X("start:T", title=None, scale=alt.Scale(type="utc", domain=[lo.isoformat(), hi.isoformat()]),
-              axis=alt.Axis(format="%Y", grid=True, gridColor="#e0e0e0", orient="top"))
+              axis=alt.Axis(format="%Y", grid=True, gridColor="#e0e0e0", orient="top", labelOverlap=True,
+                            tickCount=alt.TimeIntervalStep(interval="year", step=step)))
     y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(ticks=False, domain=False, labelPadding=8))
     base = alt.Chart(alt.Data(values=rows))
     bars = base.mark_bar(height=BAR_ROW - 8, stroke=style.EDGE, strokeWidth=1.5).encode(
@@ -103,7 +106,7 @@ def build(timelines: dict[str, Any] | Sequence[dict[str, Any]], on: date | str) 
                                                 color=style.EDGE).encode(x=x, y=alt.value(height), text="label:N")
     chart = alt.layer(bars, labels, rule, rule_label).properties(width=style.WIDTH, height=height)
     span = f"{lo.year}–{hi.year - 1}"
-    what = " and ".join(orgs)
+    what = orgs[0] if len(orgs) == 1 else f"{', '.join(orgs[:-1])} and {orgs[-1]}"
     title = f"{what}: each state's status, {span}, as of {when.isoformat()}"
     notes = [style.source_line(answers[0], "a bar runs from the first to the last day its dates can mean; "
                                            "an open period runs to the right edge"),
