@@ -70,13 +70,18 @@ def register(app: typer.Typer) -> None:
         on: Annotated[str | None, typer.Option("--on", help="the date of the home page, YYYY-MM-DD "
                                                             "(default: today)")] = None,
         runs: Annotated[int, typer.Option("--runs", help="replications of each precomputed run")] = 2000,
+        every: Annotated[int, typer.Option("--every", help="years between the home page's dates (the slider's "
+                                                           "stops)")] = 1,
+        scenario: Annotated[list[str] | None, typer.Option("--scenario", help="a shipped scenario to precompute, by "
+                                                                              "name (repeat it; default: every one)")]
+        = None,
         data: DataOpt = None,
     ) -> None:
         from ..web.service import Service
         from ..web.sitebuild import build_site
 
         when = day(on, "--on")
-        written = build_site(Service.open(data), directory, when, runs=runs)
+        written = build_site(Service.open(data), directory, when, runs=runs, every=every, scenarios=scenario)
         say(f"{len(written)} files written to {directory}; open {directory / 'index.html'}")
 
     app.add_typer(site, name="site")

@@ -41,7 +41,8 @@ def create_app(data: Path | None = None, **limits: Any) -> FastAPI:
     Raises the record's own errors (:class:`csto.errors.CstoError`) if ``data`` is not a valid record.
     """
     service = Service.open(data, **limits)
-    app = FastAPI(title="csto", version=__version__, description=DESCRIPTION,
+    # FastAPI's /docs and /redoc load Swagger UI and ReDoc from a CDN: this app serves its own reference at /docs
+    app = FastAPI(title="csto", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
                   openapi_tags=[{"name": n} for n in ("record", "alliance", "treaty", "simulation", "pages")])
     app.state.service = service
     app.add_middleware(errors.BodyLimit, limit=service.max_text)

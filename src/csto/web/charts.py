@@ -1,7 +1,10 @@
-"""The pictures a page shows: Vega-Lite specifications from :mod:`csto.report`, built from an answer's result.
+"""The pictures a page shows: Vega-Lite specifications from :mod:`csto.report`, built from answers.
 
-A page embeds each spec in the HTML (``<script type="application/json">``) and ``static/csto.js`` hands it
-to vega-embed, so a page saved to disk or written by ``csto site build`` keeps its charts.
+A page embeds each spec in its HTML (``<script type="application/json">``) and ``static/csto.js`` hands it
+to vega-embed, so a page saved to disk or written by ``csto site build`` keeps its charts. The record's
+pictures are asked of the report as the command line's ``csto plot`` asks them (:func:`csto.report.picture`);
+the simulation's are built from the answers the page already holds (the service's capped, kept answers),
+never computed a second time.
 """
 
 from __future__ import annotations
@@ -24,30 +27,41 @@ class Picture:
 def _report() -> Any | None:
     try:
         return importlib.import_module("csto.report")
-    except ImportError:  # the pictures are optional: a page without them still shows every figure as a table
+    except ImportError:  # the pictures are optional: without them a page still shows every figure as a table
         return None
 
 
 def available() -> bool:
-    return _report() is not None
-
-
-def embeddable(spec: dict[str, Any]) -> str:
-    """A spec as JSON text that cannot close the <script> element it sits in."""
-    return json.dumps(spec, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-
-
-def pictures(names: list[str], result: Any, prefix: str, **options: Any) -> list[Picture]:
-    """The pictures ``names`` of :mod:`csto.report` drawn from ``result`` (an answer's ``result``); none without it."""
     report = _report()
-    if report is None:
+    return report is not None and hasattr(report, "PICTURES")
+
+
+def embeddable(spec: Any) -> str:
+    """A spec (or any JSON value) as JSON text that cannot close the <script> element it sits in."""
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), default=str).replace("</", "<\\/")
+
+
+def _picture(report: Any, name: str, chart: Any, prefix: str) -> Picture:
+    entry = report.PICTURES[name]
+    return Picture(f"{prefix}-{name}", entry.description, embeddable(report.to_spec(chart)))
+
+
+def of_record(names: list[str], record: Any, prefix: str, **options: Any) -> list[Picture]:
+    """The record's pictures ``names`` (map, timeline, organs, overlap) for ``options`` (``on``, ``orgs``)."""
+    report = _report()
+    if report is None or not hasattr(report, "PICTURES"):
         return []
     out = []
     for name in names:
-        entry = report.PICTURES.get(name) if hasattr(report, "PICTURES") else None
-        if entry is None:
-            continue
-        build = getattr(entry, "build", entry)
-        chart = build(result, **options)
-        out.append(Picture(f"{prefix}-{name}", getattr(entry, "title", name), embeddable(report.to_spec(chart))))
+        needs = report.PICTURES[name].needs
+        chart = report.picture(name, record, **{k: v for k, v in options.items() if k in needs})
+        out.append(_picture(report, name, chart, prefix))
     return out
+
+
+def of_answers(name: str, prefix: str, **answers: Any) -> list[Picture]:
+    """Picture ``name`` built from answers the page holds (``simulate=``, ``first=``/``second=``, ``backtest=``)."""
+    report = _report()
+    if report is None or not hasattr(report, "PICTURES"):
+        return []
+    return [_picture(report, name, report.PICTURES[name].build(**answers), prefix)]

@@ -92,8 +92,7 @@ def home(s: Service, links: Links, on: str | None = None, snapshots: list[dict[s
     observers = answers.members(s.record, on=when, status="observer")
     starts = [r["from"][:4] for r in timeline["result"]]
     first = f"{min(starts)}-01-01" if starts else "1992-01-01"
-    pictures = charts.pictures(["map", "timeline"], {"overlap": overlap["result"], "timeline": timeline["result"],
-                                                     "on": when.isoformat()}, "home")
+    pictures = s.pictures(("map", "timeline", "overlap"), "home", when)
     return render("home.html", links, s, status, on=when.isoformat(), first=first, today=date.today().isoformat(),
                   members=members, observers=observers, overlap=overlap, timeline=timeline, error=error,
                   pictures=pictures, snapshots=snapshots)
@@ -123,7 +122,7 @@ def organs(s: Service, links: Links, on: str | None = None) -> Page:
     for office in s.record.offices():
         holders.setdefault(office.organ, []).append((office, answers.who(s.record, office=office.id,
                                                                          on=when or date.today())))
-    pictures = charts.pictures(["organs"], found["result"], "organs")
+    pictures = s.pictures(("organs",), "organs", when)
     return render("organs.html", links, s, status, on=when.isoformat() if when else "", organs=found,
                   children=children, holders=holders, error=error, pictures=pictures)
 
@@ -191,8 +190,7 @@ def runner(s: Service, links: Links, scenario: str | None = None, text: str | No
                           day(on, "on"), s.overlay_or_none(overlay))
 
     answer, error, status = _attempt(compute)
-    pictures = charts.pictures(["outcomes", "timing", "personnel", "blocking"], answer["result"], "run") \
-        if answer else []
+    pictures = charts.of_answers("simulation", "run", simulate=answer) if answer else []
     return render("runner.html", links, s, status, scenario=scenario or "", text=_text(s, scenario, text),
                   on=on or "", overlay=overlay or "", runs=runs or str(PAGE_RUNS), seed=seed or "0", answer=answer,
                   error=error, scenarios=s.scenario_list(), overlays=s.overlay_list(), pictures=pictures,
@@ -213,7 +211,7 @@ def whatif(s: Service, links: Links, scenario: str | None = None, text: str | No
 
     a, a_error, a_status = _attempt(compute(a_on, a_overlay))
     b, b_error, b_status = _attempt(compute(b_on, b_overlay))
-    pictures = charts.pictures(["compare"], {"a": a["result"], "b": b["result"]}, "whatif") if a and b else []
+    pictures = charts.of_answers("whatif", "whatif", first=a, second=b) if a and b else []
     return render("whatif.html", links, s, max(a_status, b_status), scenario=scenario or "",
                   text=_text(s, scenario, text), runs=runs or str(PAGE_RUNS), seed=seed or "0", a_on=a_on or "",
                   a_overlay=a_overlay or "", b_on=b_on or "", b_overlay=b_overlay or "", a=a, b=b,
@@ -235,7 +233,7 @@ def backtest(s: Service, links: Links, particles: str | None = None, reps: str |
         return s.backtest(n["particles"], n["reps"], _number(seed, "seed", 0), n["repeats"])
 
     answer, error, status = _attempt(compute)
-    pictures = charts.pictures(["backtest", "reliability"], answer["result"], "backtest") if answer else []
+    pictures = charts.of_answers("backtest", "backtest", backtest=answer) if answer else []
     shown = {k: v or str(PAGE_BACKTEST[k]) for k, v in settings.items()}
     return render("backtest.html", links, s, status, answer=answer, error=error, seed=seed or "0",
                   pictures=pictures, **shown)
@@ -248,6 +246,13 @@ def new_scenario(s: Service, links: Links, fields: dict[str, str]) -> Page:
     if any(v.strip() for v in fields.values()):
         text, error, status = _attempt(lambda: schemaform.to_yaml(schemaform.assemble(s.schema, fields)))
     return render("new_scenario.html", links, s, status, form=form, values=fields, text=text, error=error)
+
+
+def api_reference(s: Service, links: Links, openapi: dict[str, Any]) -> Page:
+    """The JSON API, endpoint by endpoint, from the app's own OpenAPI schema (no script from a CDN)."""
+    endpoints = [{"path": path, "method": method.upper(), **op} for path, ops in openapi.get("paths", {}).items()
+                 if path.startswith("/api") for method, op in ops.items()]
+    return render("api.html", links, s, endpoints=endpoints, info=openapi.get("info", {}))
 
 
 def error_page(s: Service, error: dict[str, Any], status: int) -> str:

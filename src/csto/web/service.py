@@ -175,8 +175,15 @@ class Service:
         with self.busy:
             return answers.backtest(self.record, particles=particles, reps=reps, seed=seed, repeats=repeats)
 
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - as above: the record does not change while the app runs
+    def pictures(self, names: tuple[str, ...], prefix: str, on: date | None) -> list[Any]:
+        """The record's pictures ``names`` on ``on`` (:func:`csto.web.charts.of_record`), kept: a map takes seconds."""
+        from . import charts
+
+        return charts.of_record(list(names), self.record, prefix, on=on)
+
     def obligations(self, scenario: InlineDocument, on: date | None, overlay: InlineDocument | None) -> dict[str, Any]:
-        return answers.obligations(self.record, scenario=scenario, on=on, overlay=overlay)
+        return answers.obligations(self.record, scenario=scenario, on=on, overlay=overlay, law=self.law)
 
     def overlay_or_none(self, name: str | None) -> InlineDocument | None:
         return self.overlay(name) if name else None

@@ -36,10 +36,10 @@ SITE_BACKTEST = {"particles": 1024, "reps": 8, "repeats": 1}
 Render = Callable[[SiteLinks], pages.Page]
 
 
-def _snapshot_days(first_year: int, on: date) -> list[date]:
-    """The home page's dates: the same day of the year as ``on`` in every year from ``first_year``."""
+def _snapshot_days(first_year: int, on: date, every: int = 1) -> list[date]:
+    """The home page's dates: the same day of the year as ``on`` every ``every`` years back from ``on``."""
     out = []
-    for year in range(first_year, on.year):
+    for year in range(on.year - every * ((on.year - first_year) // every), on.year, every):
         try:
             out.append(on.replace(year=year))
         except ValueError:  # 29 February
@@ -50,12 +50,16 @@ def _snapshot_days(first_year: int, on: date) -> list[date]:
 class Plan:
     """The site's files: path -> how to render it, and the lookup from a page and its inputs to its file."""
 
-    def __init__(self, s: Service, on: date, runs: int, seed: int, backtest: dict[str, int]):
-        self.s, self.on, self.runs, self.seed, self.bt = s, on, runs, seed, backtest
+    def __init__(self, s: Service, on: date, runs: int, seed: int, backtest: dict[str, int], every: int,
+                 scenarios: list[str] | None = None):
+        self.s, self.on, self.runs, self.seed, self.bt, self.every = s, on, runs, seed, backtest, every
         self.files: dict[str, Render] = {}
         self.homes: dict[str, str] = {}
         self.whatifs: dict[tuple[str, str], str] = {}
-        self.scenarios = [n for n in s.scenario_files if self._runs_well(n)]
+        for name in scenarios or []:
+            s.scenario(name)  # an unknown name is the user's error, before anything is computed
+        chosen = [n.removesuffix(".yaml") for n in scenarios] if scenarios else list(s.scenario_files)
+        self.scenarios = [n for n in chosen if self._runs_well(n)]
         self.overlays = list(s.overlay_files)
         self.note = (f"A static copy written by `csto site build` with csto on {date.today().isoformat()}, as of "
                      f"{on.isoformat()}. Pages that need a server show results computed then: every shipped "
@@ -74,7 +78,7 @@ class Plan:
         s, on = self.s, self.on
         starts = [first_day(r["from"]) for r in answers.timeline(s.record)["result"]]
         first = min(starts, default=on)
-        days = [d for d in _snapshot_days(first.year, on) if d >= first]
+        days = [d for d in _snapshot_days(first.year, on, self.every) if d >= first]
         for d in days:
             self.homes[d.isoformat()] = "index.html" if d == on else f"home/{d.isoformat()}.html"
         snapshots = [{"on": k, "href": v} for k, v in self.homes.items()]
@@ -128,15 +132,22 @@ class Plan:
 
 
 def build_site(s: Service, directory: Path, on: date | None = None, runs: int = SITE_RUNS, seed: int = 0,
-               backtest: dict[str, int] | None = None) -> list[Path]:
-    """Write the static site into ``directory`` (replacing an earlier site there); the files written, sorted."""
+               backtest: dict[str, int] | None = None, every: int = 1, scenarios: list[str] | None = None
+               ) -> list[Path]:
+    """Write the static site into ``directory`` (replacing an earlier site there); the files written, sorted.
+
+    ``every``: years between the home page's dates (the slider's stops), counted back from ``on``;
+    ``scenarios``: the shipped scenarios to precompute (by name; default: every one).
+    """
     directory = Path(directory)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())) \
             and not (directory / MARKER).is_file():
         raise UsageError(f"{directory}: exists and is not a folder written by `csto site build`; "
                          "give a new or empty folder (nothing was written)")
     s.check_runs(runs)
-    plan = Plan(s, on or date.today(), runs, seed, backtest or SITE_BACKTEST)
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        raise UsageError(f"every: expected a whole number of years >= 1, got {every!r}")
+    plan = Plan(s, on or date.today(), runs, seed, backtest or SITE_BACKTEST, every, scenarios)
     plan.build()
     bundle = f"assets/{bundle_name()}"
     written: list[str] = []

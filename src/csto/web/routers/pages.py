@@ -4,13 +4,15 @@ permanent address; the pages that take a scenario's text also accept it posted a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
-from ... import answers
 from .. import pages
+from ..errors import RequestProblem
 from ..links import ServerLinks
 from ..params import of
 from ..schemaform import fields
@@ -28,15 +30,6 @@ def _links(request: Request) -> ServerLinks:
 def _html(page: pages.Page) -> HTMLResponse:
     html, status = page
     return HTMLResponse(html, status_code=status)
-
-
-async def _inputs(request: Request, names: tuple[str, ...]) -> dict[str, str | None]:
-    """The page's inputs from the query string, and from a posted form (whose values win)."""
-    given: dict[str, str | None] = {n: request.query_params.get(n) for n in names}
-    if request.method == "POST":
-        form = await request.form()
-        given.update({n: str(form[n]) for n in names if n in form})
-    return given
 
 
 @router.get("/", summary="home: members, map and timeline on a date")
@@ -69,31 +62,41 @@ def treaty(request: Request, s: Svc, on: str | None = None) -> HTMLResponse:
     return _html(pages.treaty(s, _links(request), on))
 
 
-OBLIGATIONS = ("scenario", "text", "on", "overlay")
+Q = Annotated[str | None, Query()]
 
 
-@router.api_route("/obligations", methods=["GET", "POST"], summary="obligations explainer")
-async def obligations(request: Request, s: Svc) -> HTMLResponse:
-    given = await _inputs(request, OBLIGATIONS)
-    return _html(await _threaded(pages.obligations, s, _links(request), **given))
+@router.get("/obligations", summary="obligations explainer: a shipped scenario by name, or a scenario's text")
+def obligations(request: Request, s: Svc, scenario: Q = None, text: Q = None, on: Q = None, overlay: Q = None
+                ) -> HTMLResponse:
+    return _html(pages.obligations(s, _links(request), scenario, text, on, overlay))
 
 
-RUNNER = ("scenario", "text", "on", "overlay", "runs", "seed")
+@router.get("/runner", summary="scenario runner: a shipped scenario or a text, a date, an overlay, runs, seed")
+def runner(request: Request, s: Svc, scenario: Q = None, text: Q = None, on: Q = None, overlay: Q = None,
+           runs: Q = None, seed: Q = None) -> HTMLResponse:
+    return _html(pages.runner(s, _links(request), scenario, text, on, overlay, runs, seed))
 
 
-@router.api_route("/runner", methods=["GET", "POST"], summary="scenario runner")
-async def runner(request: Request, s: Svc) -> HTMLResponse:
-    given = await _inputs(request, RUNNER)
-    return _html(await _threaded(pages.runner, s, _links(request), **given))
+@router.get("/whatif", summary="what-if: two runs of one scenario side by side (A and B: date and overlay each)")
+def whatif(request: Request, s: Svc, scenario: Q = None, text: Q = None, runs: Q = None, seed: Q = None,
+           a_on: Q = None, a_overlay: Q = None, b_on: Q = None, b_overlay: Q = None) -> HTMLResponse:
+    return _html(pages.whatif(s, _links(request), scenario, text, runs, seed, a_on, a_overlay, b_on, b_overlay))
 
 
-WHATIF = ("scenario", "text", "runs", "seed", "a_on", "a_overlay", "b_on", "b_overlay")
+#: The pages that also take their inputs as a posted form (a scenario's text too long for an address).
+POSTED: dict[str, tuple[Callable[..., pages.Page], tuple[str, ...]]] = {"obligations": (pages.obligations, ("scenario", "text", "on", "overlay")),
+          "runner": (pages.runner, ("scenario", "text", "on", "overlay", "runs", "seed")),
+          "whatif": (pages.whatif, ("scenario", "text", "runs", "seed", "a_on", "a_overlay", "b_on", "b_overlay"))}
 
 
-@router.api_route("/whatif", methods=["GET", "POST"], summary="what-if: two runs side by side")
-async def whatif(request: Request, s: Svc) -> HTMLResponse:
-    given = await _inputs(request, WHATIF)
-    return _html(await _threaded(pages.whatif, s, _links(request), **given))
+@router.post("/{page}", summary="obligations, runner or what-if with the same inputs as a posted form")
+async def posted_form(request: Request, s: Svc, page: str) -> HTMLResponse:
+    if page not in POSTED:
+        raise RequestProblem("usage", f"method POST is not allowed at /{page}", "method", "POST", status=405)
+    render, names = POSTED[page]
+    form = await request.form()
+    given = {n: str(form[n]) if n in form else request.query_params.get(n) for n in names}
+    return _html(await run_in_threadpool(render, s, _links(request), **given))
 
 
 @router.get("/backtest", summary="backtest: every recorded crisis predicted out of sample")
@@ -109,10 +112,7 @@ def new_scenario(request: Request, s: Svc) -> HTMLResponse:
                                     {k: v for k, v in request.query_params.items() if k in names}))
 
 
-async def _threaded(page, *args, **kwargs) -> pages.Page:
-    from starlette.concurrency import run_in_threadpool
+@router.get("/docs", summary="the JSON API's reference, from its OpenAPI schema (/openapi.json)")
+def api_reference(request: Request, s: Svc) -> HTMLResponse:
+    return _html(pages.api_reference(s, _links(request), request.app.openapi()))
 
-    return await run_in_threadpool(page, *args, **kwargs)
-
-
-__all__ = ["answers", "router"]

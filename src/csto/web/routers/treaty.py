@@ -36,14 +36,14 @@ SCENARIO_BODY = {"requestBody": {"required": True, "description": "the scenario:
                                                   "kinds, sources}"))
 def articles(s: Svc, on: LawOn = None) -> Any:
     """The articles the model holds, with the version in force on ``on`` (every version when not given)."""
-    return answers.articles(s.record, on=day(on, "on"))
+    return answers.articles(s.record, on=day(on, "on"), law=s.law)
 
 
 @router.get("/article/{id}", **documented("article", "{id, instrument, number, number_verified, citation, title, "
                                                      "note, versions}"))
 def article(s: Svc, id: Annotated[str, Path(description="an article id, e.g. cst-4")], on: LawOn = None) -> Any:
     """One article: every version (or the one in force on ``on``), its text, sources and effects."""
-    return answers.article(s.record, id=id, on=day(on, "on"))
+    return answers.article(s.record, id=id, on=day(on, "on"), law=s.law)
 
 
 @router.get("/obligations", **documented("obligations", OBLIGATIONS))
@@ -63,4 +63,4 @@ async def obligations_of_text(request: Request, s: Svc, on: LawOn = None, overla
 def compare(s: Svc, on: Annotated[str | None, Query(description="the law in force on this date (default: today)")]
             = None) -> Any:
     """The CSTO beside NATO, the SCO and two bilateral treaties, with ATOP-style codings."""
-    return answers.compare(s.record, on=day_or_today(on))
+    return answers.compare(None, on=day_or_today(on))  # as the command line: the peers' law only, no record
