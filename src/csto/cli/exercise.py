@@ -18,8 +18,11 @@ DbOpt = Annotated[Path | None, typer.Option(
                  "~/.local/share/csto by default; docs/exercise.md)")]
 GameArg = Annotated[str, typer.Argument(help="the game's id, as `csto exercise new` printed it")]
 
-exercise_app = typer.Typer(help="A classroom crisis exercise: the class plays the Collective Security Council; the "
-                                "model umpires and debriefs (docs/exercise.md).", no_args_is_help=True)
+#: The group's help: its first paragraph is what ``csto --help`` lists (LAZY in csto/cli/__init__.py).
+HELP = ("A classroom crisis exercise: the class plays the Collective Security Council; the model umpires and "
+        "debriefs (docs/exercise.md).\n\n"
+        "These commands create a game, show, export and replay it, and issue a token; the players play through "
+        "the service (the web pages).")
 
 
 def _service(db: Path | None, data: Path | None = None):
@@ -57,6 +60,8 @@ def _summary(shown: dict) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    exercise_app = typer.Typer(help=HELP, no_args_is_help=True)
+
     @exercise_app.command("new")
     @handles_errors
     def new(
