@@ -56,6 +56,7 @@ COMMANDS = {
     "calibrate": [["calibrate", "--particles", "64", "--reps", "2", "--out", "{tmp}/posterior.json"]],
     "sweep": [["sweep", KAZ, ARM, "--runs", "500", "--grid", "threshold=0.5,1"]],
     "sensitivity": [["sensitivity", KAZ, "--runs", "100", "--base-samples", "16"]],
+    "plot": [["plot", "timeline", "--on", "2022-01-10", "--to", "{tmp}/timeline.svg"]],
 }
 CASES = [(width, args) for args in (a for runs in COMMANDS.values() for a in runs) for width in WIDTHS]
 
