@@ -80,6 +80,7 @@ def test_a_fork_begins_with_the_whole_log(table):
     assert fork["game"] != table.game and fork["forked_from"] == {"game": table.game, "seq": table.state()["seq"]}
     assert set(fork["join_codes"].values()).isdisjoint(table.codes.values())
     forked = svc.state(fork["game"])
+    assert forked["title"].endswith(f"(fork of {table.game})")
     assert forked["decision"] == table.state()["decision"] and forked["seed"] == table.state()["seed"]
     back = svc.rollback(fork["facilitator_token"])  # the fork goes its own way
     assert back["phase"]["id"] == "consultations" and back["decision"] is None

@@ -310,6 +310,7 @@ def apply(state: dict, seq: int, kind: str, actor: str, payload: dict) -> None:
             _set_definition(state, payload["definition"])
     elif kind == "forked":
         state["forked_from"] = {"game": payload["parent"], "seq": payload["at_seq"]}
+        state["title"] = payload.get("title") or state["title"]
     else:
         raise ValueError(f"unknown event kind {kind!r}")
     state["seq"] = seq

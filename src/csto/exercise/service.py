@@ -145,8 +145,10 @@ class ExerciseService:
                     state = game.new_state()
                     for e in copied:
                         game.apply(state, e["seq"], e["kind"], e["actor"], e["payload"])
-                    events = [("forked", {"parent": parent, "at_seq": state["seq"]})] if parent else \
-                        [("created", payload)]
+                    if parent:
+                        events = [("forked", {"parent": parent, "at_seq": state["seq"], "title": payload["title"]})]
+                    else:
+                        events = [("created", payload)]
                     events.append(("joined", {"player": player, "role": game.FACILITATOR, "name": "facilitator"}))
                     for kind, body in events:
                         seq = state["seq"] + 1
