@@ -48,10 +48,15 @@ def _plain(value: Any) -> Any:
     return name if isinstance(name, str) and hasattr(value, "text") else value
 
 
-def answer(command: str, question: dict[str, Any], record: Record | None, result: Any) -> dict[str, Any]:
-    """A JSON answer: what was asked (dates as YYYY-MM-DD, paths as text), with what it was computed, the result."""
+def answer(command: str, question: dict[str, Any], record: Record | str | None, result: Any) -> dict[str, Any]:
+    """A JSON answer: what was asked (dates as YYYY-MM-DD, paths as text), with what it was computed, the result.
+
+    ``record`` is the open record, or the hash of the record the result was computed with when that is not the one
+    on disk now (a game defined with an earlier record keeps its own).
+    """
+    computed_with = record if isinstance(record, str) else record_hash(record)
     return {"ok": True, "command": command, "question": {k: _plain(v) for k, v in question.items()},
-            "csto_version": __version__, "record_hash": record_hash(record), "result": result}
+            "csto_version": __version__, "record_hash": computed_with, "result": result}
 
 
 def __getattr__(name: str) -> Any:

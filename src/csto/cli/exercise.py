@@ -34,12 +34,9 @@ def _service(db: Path | None, data: Path | None = None):
 def _emit(command: str, question: dict[str, Any], result: dict, record_hash: str | None) -> None:
     """The JSON answer (README, "JSON answers"); ``record_hash`` is that of the record the game was defined
     with, from its log, not of whatever record is on disk now."""
-    from .. import __version__
+    from ..answers import answer
 
-    plain = {k: v.isoformat() if hasattr(v, "isoformat") else (str(v) if isinstance(v, Path) else v)
-             for k, v in question.items()}
-    emit_json({"ok": True, "command": command, "question": plain, "csto_version": __version__,
-               "record_hash": record_hash, "result": result})
+    emit_json(answer(command, question, record_hash, result))
 
 
 def _roles_table(shown: dict) -> None:
