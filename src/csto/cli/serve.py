@@ -7,6 +7,7 @@ record, folder or port is the user's error (exit 2) before anything is served or
 from __future__ import annotations
 
 import socket
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,7 @@ def _listen(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(address)
+        sock.listen(2048)  # from here connections wait for the server, so the address printed is usable at once
     except OSError as exc:
         sock.close()
         raise UserError(f"cannot listen on {host}:{port}: {(exc.strerror or str(exc)).lower()} "
@@ -57,6 +59,7 @@ def register(app: typer.Typer) -> None:
         say(f"csto is serving http://{shown}:{bound}/ (the API: http://{shown}:{bound}/docs); Ctrl-C stops it")
         if host not in ("127.0.0.1", "localhost", "::1"):
             say((f"note: --host {host} makes the server reachable from other machines", "yellow"))
+        sys.stdout.flush()  # the address is read by scripts and tests waiting for the server
         server = uvicorn.Server(uvicorn.Config(web, log_level="warning", access_log=False))
         server.run(sockets=[sock])
 

@@ -44,18 +44,29 @@ def _pct(value: float | None, se: float | None = None) -> str:
 env.filters["pct"] = _pct
 
 
-def _linked_trace(line: str, articles: list[dict[str, Any]], links: Links) -> Markup:
+def _treaty_anchor(article: str, version: str, anchors: set[str]) -> str | None:
+    """The treaty page's anchor for an article version: the version's, else the article's (an overlay's version is
+    not on that page), else none."""
+    for anchor in (f"{article}-{version}", article):
+        if anchor in anchors:
+            return anchor
+    return None
+
+
+def _linked_trace(line: str, articles: list[dict[str, Any]], links: Links, anchors: set[str]) -> Markup:
     """A trace line with each article version it cites ("Treaty Art. 4, 2010 version") linked to the treaty page."""
     out = escape(line)
     for a in articles:
         cited = escape(f"{a['citation']}, {a['version']} version")
-        href = links.page("treaty", fragment=f"{a['id']}-{a['version']}")
+        anchor = _treaty_anchor(a["id"], a["version"], anchors)
+        href = links.page("treaty", fragment=anchor) if anchor else None
         if href and cited in out:
             out = Markup(out.replace(cited, Markup('<a href="{}">{}</a>').format(href, cited)))
     return Markup(out)
 
 
 env.globals["linked_trace"] = _linked_trace
+env.globals["treaty_anchor"] = _treaty_anchor
 
 
 def render(template: str, links: Links, service: Service, status: int = 200, **context: Any) -> Page:
@@ -159,7 +170,8 @@ def obligations(s: Service, links: Links, scenario: str | None = None, text: str
         return s.obligations(s.choose(scenario, text), day(on, "on"), s.overlay_or_none(overlay))
 
     answer, error, status = _attempt(compute)
-    return render("obligations.html", links, s, status, scenario=scenario or "", text=_text(s, scenario, text),
+    anchors = {a for x in answers.articles(s.record, law=s.law)["result"] for a in (x["id"], f"{x['id']}-{x['version']}")}
+    return render("obligations.html", links, s, status, anchors=anchors, scenario=scenario or "", text=_text(s, scenario, text),
                   on=on or "", overlay=overlay or "", answer=answer, error=error, scenarios=s.scenario_list(),
                   overlays=s.overlay_list())
 
