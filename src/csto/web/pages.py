@@ -112,8 +112,7 @@ def home(s: Service, links: Links, on: str | None = None, snapshots: list[dict[s
 def state(s: Service, links: Links, code: str) -> Page:
     """A state's whole history across organizations, with its sources."""
     history, error, status = _attempt(lambda: answers.history(s.record, state=code))
-    return render("state.html", links, s, status, code=code, history=history, error=error,
-                  sources=_source_index(s))
+    return render("state.html", links, s, status, code=code, history=history, error=error)
 
 
 def _source_index(s: Service) -> dict[str, dict[str, Any]]:

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .. import answers
+from .. import __version__, answers
 from ..errors import CstoError, UsageError
 from ..record.dates import first_day
 from ..record.export import write_atomically
@@ -61,10 +61,10 @@ class Plan:
         chosen = [n.removesuffix(".yaml") for n in scenarios] if scenarios else list(s.scenario_files)
         self.scenarios = [n for n in chosen if self._runs_well(n)]
         self.overlays = list(s.overlay_files)
-        self.note = (f"A static copy written by `csto site build` with csto on {date.today().isoformat()}, as of "
-                     f"{on.isoformat()}. Pages that need a server show results computed then: every shipped "
-                     f"scenario at {runs:,} runs (seed {seed}); run `csto serve` for any date, text, overlay "
-                     "or number of runs.")
+        self.note = (f"A static copy written on {date.today().isoformat()} by csto site build (csto {__version__}), "
+                     f"as of {on.isoformat()}. Pages that need a server show results computed then: every shipped "
+                     f"scenario at {runs:,} runs (seed {seed}); csto serve answers any date, text, overlay or "
+                     "number of runs.")
 
     def _runs_well(self, name: str, overlay: str | None = None) -> bool:
         try:
