@@ -198,3 +198,12 @@ def test_distance_overrides_take_state_codes_in_any_case():
     from csto.sim.compile import settings_from
 
     assert settings_from({"distance_km": {"rus": 100.0}}).distance_km == {"RUS": 100.0}
+
+
+@pytest.mark.parametrize(("scenario", "asked"), [("kazakhstan-2022-01", "troops"), ("armenia-2022-09", "troops"),
+                                                 ("armenia-2021-05", "consultations")])
+def test_what_was_asked_is_read_from_the_article_the_request_invokes(record, params, scenario, asked):
+    # Article 2 applies to every threat: read among the articles that apply, an Article 4 request for help
+    # became a request for consultations, and an offer short of troops could never be refused
+    model = compile(SCENARIOS / f"{scenario}.yaml", record, params)
+    assert OUTCOMES[model.asked] == asked

@@ -87,7 +87,7 @@ def situation_from(event, assessment, law=None) -> Situation:
         trace=tuple(assessment.trace), armed_attack=armed,
         on_recognised_territory=event.location.on_recognised_territory,
         outside_involvement=event.outside_involvement, request_to=req.to if req else None,
-        asked_for=tuple(req.asked_for) if req else ())
+        asked_for=tuple(req.asked_for) if req else (), request_article=req.article if req else None)
 
 
 def _great_circle(a: list[float], b: list[float]) -> float:
@@ -193,10 +193,12 @@ ARTICLE_ASKS = {"cst-4": "troops", "cst-2": "consultations"}
 
 
 def _asked(sit: Situation) -> int:
-    """The strongest class the target asked for: from ``asked_for``, else the article invoked; -1 unknown."""
+    """The strongest class the target asked for: from ``asked_for``, else the article its request invokes
+    (Article 4: troops; Article 2: consultations); -1 unknown. Not the articles that merely apply to the event:
+    Article 2 applies to every threat, and read first it would make every Article 4 request one for talks."""
     if sit.asked_for:
         return max(OUTCOMES.index(ASKED[a]) for a in sit.asked_for)
-    article = next((a for a in sit.articles if a in ARTICLE_ASKS), None)
+    article = sit.request_article if sit.request_article in ARTICLE_ASKS else None
     return OUTCOMES.index(ARTICLE_ASKS[article]) if article else -1
 
 

@@ -64,6 +64,8 @@ class Situation:
     request_to: str | None = None
     #: what was asked for (troops, peacekeepers, equipment, advisers, observers, consultations)
     asked_for: tuple[str, ...] = ()
+    #: the article the request invokes (``cst-4``), where it names one
+    request_article: str | None = None
 
 
 @dataclass(frozen=True)
