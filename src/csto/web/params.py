@@ -18,8 +18,8 @@ from .errors import RequestProblem
 from .service import Service
 
 
-def of(request: Request) -> Service:
-    """The app's :class:`~csto.web.service.Service` (a FastAPI dependency)."""
+async def of(request: Request) -> Service:
+    """The app's :class:`~csto.web.service.Service` (a FastAPI dependency; async: no thread for a lookup)."""
     return request.app.state.service
 
 
@@ -38,7 +38,7 @@ def day_or_today(text: str | None, name: str = "on") -> date:
     return day(text, name) or date.today()
 
 
-def known_only(request: Request) -> None:
+async def known_only(request: Request) -> None:
     """Refuse a query parameter the endpoint does not take (a router-wide dependency)."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)

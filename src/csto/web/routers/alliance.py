@@ -18,31 +18,31 @@ On = Annotated[str | None, Query(description="the date asked about, YYYY-MM-DD (
 
 @router.get("/forces", **documented("forces", "list of formations {id, from, to, name, kind, members, strength, "
                                               "contributions, other_contribution_dates, note, sources}"))
-def forces(s: Svc, on: On = None) -> Any:
+async def forces(s: Svc, on: On = None) -> Any:
     """The collective forces on a date: members, strength (the latest figure, carried forward), contributions."""
     return answers.forces(s.record, on=day_or_today(on))
 
 
 @router.get("/budget", **documented("budget", "{shares: [...], total, benefits: [...]}"))
-def budget(s: Svc, on: On = None) -> Any:
+async def budget(s: Svc, on: On = None) -> Any:
     """Shares of the budget on a date and the benefits of membership."""
     return answers.budget(s.record, on=day_or_today(on))
 
 
 @router.get("/crises", **documented("crises", "list of crises, oldest first"))
-def crises(s: Svc) -> Any:
+async def crises(s: Svc) -> Any:
     """Every crisis in the record: who asked whom for what, what the CSTO did and when it decided."""
     return answers.crises(s.record)
 
 
 @router.get("/missions", **documented("missions", "list of missions"))
-def missions(s: Svc) -> Any:
+async def missions(s: Svc) -> Any:
     """Every CSTO mission: host, kind, dates, personnel, contingents."""
     return answers.missions(s.record)
 
 
 @router.get("/exercises", **documented("exercises", "list of exercises"))
-def exercises(s: Svc, start: Annotated[str | None, Query(alias="from", description="first day, YYYY-MM-DD")] = None,
+async def exercises(s: Svc, start: Annotated[str | None, Query(alias="from", description="first day, YYYY-MM-DD")] = None,
               end: Annotated[str | None, Query(alias="to", description="last day, YYYY-MM-DD")] = None) -> Any:
     """Joint exercises whose dates overlap a period (default: all)."""
     return answers.exercises(s.record, start=day(start, "from"), end=day(end, "to"))

@@ -12,6 +12,7 @@ from ..answer import documented
 from ..params import day, day_or_today, known_only, of
 from ..service import Service
 
+# The record's answers take well under a millisecond: they run on the event loop, not in a worker thread.
 router = APIRouter(prefix="/api", tags=["record"], dependencies=[Depends(known_only)])
 Svc = Annotated[Service, Depends(of)]
 On = Annotated[str | None, Query(description="the date asked about, YYYY-MM-DD (default: today)")]
@@ -22,7 +23,7 @@ PERIOD = "list of {state, name, org, status, level, participation, from, from_at
 
 
 @router.get("/members", **documented("members", PERIOD))
-def members(s: Svc, on: On = None,
+async def members(s: Svc, on: On = None,
             status: Annotated[str, Query(description="member, observer, partner, negotiating, suspended, former "
                                                      "or all")] = "member",
             org: Org = CSTO) -> Any:
@@ -31,32 +32,32 @@ def members(s: Svc, on: On = None,
 
 
 @router.get("/history/{state}", **documented("history", "{state, name, periods: [...], acts: [...]}"))
-def history(s: Svc, state: Annotated[str, Path(description="ISO 3166-1 alpha-3 code, e.g. UZB")]) -> Any:
+async def history(s: Svc, state: Annotated[str, Path(description="ISO 3166-1 alpha-3 code, e.g. UZB")]) -> Any:
     """A state's status periods and dated acts in every organization."""
     return answers.history(s.record, state=state)
 
 
 @router.get("/timeline", **documented("timeline", PERIOD))
-def timeline(s: Svc, org: Org = CSTO) -> Any:
+async def timeline(s: Svc, org: Org = CSTO) -> Any:
     """Every state's status periods in an organization."""
     return answers.timeline(s.record, org=org)
 
 
 @router.get("/organs", **documented("organs", "list of {id, name, parent, kind, composition, function, quote, "
                                               "decision_rule, cadence, from, from_attested, to, sources}"))
-def organs(s: Svc, on: Annotated[str | None, Query(description="only organs in existence on this date")] = None) -> Any:
+async def organs(s: Svc, on: Annotated[str | None, Query(description="only organs in existence on this date")] = None) -> Any:
     """The organs: composition, function, decision rule, cadence."""
     return answers.organs(s.record, on=day(on, "on"))
 
 
 @router.get("/who/{office}", **documented("who", "list of {office, holder, state, acting, from, to, sources}"))
-def who(s: Svc, office: Annotated[str, Path(description="office id, e.g. secretary-general")], on: On = None) -> Any:
+async def who(s: Svc, office: Annotated[str, Path(description="office id, e.g. secretary-general")], on: On = None) -> Any:
     """Who held an office on a date."""
     return answers.who(s.record, office=office, on=day_or_today(on))
 
 
 @router.get("/events", **documented("events", "list of {date, kind, title, states, sources, id}"))
-def events(s: Svc, start: From = None, end: To = None,
+async def events(s: Svc, start: From = None, end: To = None,
            kind: Annotated[str | None, Query(description="only this kind (crisis, summit, act:freeze...; act for "
                                                          "every act)")] = None) -> Any:
     """Everything dated in a period: milestones, acts, summits, exercises, missions, crises."""
@@ -65,25 +66,25 @@ def events(s: Svc, start: From = None, end: To = None,
 
 @router.get("/conflicts", **documented("conflicts", "{conflicts: [{id, question, claims, preferred, why}], "
                                                     "opinions: [...]}"))
-def conflicts(s: Svc) -> Any:
+async def conflicts(s: Svc) -> Any:
     """Where the sources disagree: every claim with its source, the preferred value and why."""
     return answers.conflicts(s.record)
 
 
 @router.get("/sources", **documented("sources", "list of {id, title, kind, date, author, publisher, file, citation, "
                                                 "reliability, note}"))
-def sources(s: Svc) -> Any:
+async def sources(s: Svc) -> Any:
     """Every source the record cites."""
     return answers.sources(s.record)
 
 
 @router.get("/overlap", **documented("overlap", "{on, organizations, coverage, states: [{state, name, statuses}]}"))
-def overlap(s: Svc, on: On = None) -> Any:
+async def overlap(s: Svc, on: On = None) -> Any:
     """States x organizations on a date."""
     return answers.overlap(s.record, on=day_or_today(on))
 
 
 @router.get("/check", **documented("check", "{valid, sqlite, counts}"))
-def check(s: Svc) -> Any:
+async def check(s: Svc) -> Any:
     """The record is valid; what it holds, section by section."""
     return answers.check(s.record)
