@@ -30,11 +30,13 @@ function setUpSlider(form) {
 }
 
 function setUpScenarioChoice(form) {
-  // Choosing a shipped scenario clears edited text, so that the choice is what runs.
+  // Choosing a shipped scenario clears edited text, and editing the text unselects the scenario: what the form
+  // shows is what runs.
   const select = form.querySelector("select[data-fills]");
   const text = form.querySelector("textarea[name=text]");
   if (!select || !text) return;
   select.addEventListener("change", () => { if (select.value) text.value = ""; });
+  text.addEventListener("input", () => { select.value = ""; });  // edited text is what runs
   form.addEventListener("submit", () => {
     // unedited text of the chosen scenario need not travel in the address
     if (select.value && text.value === text.dataset.original) text.disabled = true;
