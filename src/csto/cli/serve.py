@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
 
         from ..web import create_app
 
-        web = create_app(data)  # the record is validated before anything listens
+        web = create_app(data, warm=True)  # the record is validated before anything listens
         sock = _listen(host, port)
         bound = sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host

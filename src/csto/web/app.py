@@ -7,6 +7,8 @@ module under :mod:`csto.web.routers`; errors take the one shape of :mod:`csto.we
 from __future__ import annotations
 
 import html
+import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +36,12 @@ overlays by name (`GET /api/overlays`). No path given in a request is opened on 
 """
 
 
-def create_app(data: Path | None = None, **limits: Any) -> FastAPI:
+def create_app(data: Path | None = None, warm: bool = False, **limits: Any) -> FastAPI:
     """The web application over the record in ``data`` (default: ``$CSTO_DATA`` or the shipped ``data/``).
 
-    ``limits`` overrides the service's limits (``max_runs``, ``max_text``; see :mod:`csto.web.service`).
+    ``warm``: build in the background, at once, what the first visitor would wait for (the chart library,
+    today's home page pictures). ``limits`` overrides the service's limits (``max_runs``, ``max_text``; see
+    :mod:`csto.web.service`).
     Raises the record's own errors (:class:`csto.errors.CstoError`) if ``data`` is not a valid record.
     """
     service = Service.open(data, **limits)
@@ -60,4 +64,14 @@ def create_app(data: Path | None = None, **limits: Any) -> FastAPI:
                    assets.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=assets.STATIC), name="static")
+    if warm:
+        threading.Thread(target=_warm, args=(service,), name="csto-warm", daemon=True).start()
     return app
+
+
+def _warm(service: Service) -> None:
+    try:
+        assets.vega_bundle()
+        pages.home_pictures(service, date.today())
+    except Exception:  # noqa: BLE001 - warming is only a head start: the page computes what is missing, or reports it
+        errors.log.exception("warming the home page failed")

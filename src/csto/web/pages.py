@@ -103,10 +103,15 @@ def home(s: Service, links: Links, on: str | None = None, snapshots: list[dict[s
     observers = answers.members(s.record, on=when, status="observer")
     starts = [r["from"][:4] for r in timeline["result"]]
     first = f"{min(starts)}-01-01" if starts else "1992-01-01"
-    pictures = s.pictures(("map", "timeline", "overlap"), "home", when)
+    pictures = home_pictures(s, when)
     return render("home.html", links, s, status, on=when.isoformat(), first=first, today=date.today().isoformat(),
                   members=members, observers=observers, overlap=overlap, timeline=timeline, error=error,
                   pictures=pictures, snapshots=snapshots)
+
+
+def home_pictures(s: Service, on: date) -> list[charts.Picture]:
+    """The home page's map, timeline and overlap on ``on`` (kept by the service)."""
+    return s.pictures(("map", "timeline", "overlap"), "home", on)
 
 
 def state(s: Service, links: Links, code: str) -> Page:
