@@ -23,14 +23,27 @@ VALUE_CHARS = 80
 
 
 class CstoError(ValueError):
-    """Base of the project's own errors: bad input from a user, never a bug."""
+    """Base of the project's own errors: bad input from a user, never a bug.
+
+    ``field`` and ``value`` name the argument at fault where there is one (``runs``, ``from``), so that every face
+    can point at it: the command line's option, the web API's query parameter or form field.
+    """
 
     kind = "input"
+    field: str | None = None
+    value: object = None
+
+    def __init__(self, *args: object, field: str | None = None, value: object = None):
+        super().__init__(*args)
+        if field is not None:
+            self.field = field
+        if value is not None:
+            self.value = value
 
     def as_dict(self) -> dict:
         """The ``error`` object of a JSON answer (README, "Errors")."""
-        return {"kind": self.kind, "message": str(self), "file": None, "line": None, "field": None,
-                "value": None}
+        return {"kind": self.kind, "message": str(self), "file": None, "line": None, "field": self.field,
+                "value": None if self.value is None else _plain(self.value)}
 
 
 class UsageError(CstoError):
@@ -68,6 +81,7 @@ class RecordError(CstoError):
     """
 
     kind = "input"
+    field: str
 
     def __init__(self, file: str | Path, line: int | None, field: str, problem: str, value: object = None):
         self.file, self.line, self.field, self.problem, self.value = str(file), line, field, problem, value

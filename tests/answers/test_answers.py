@@ -111,3 +111,17 @@ def test_text_is_read_with_the_limits_of_a_file(record, text):
     with pytest.raises(RecordError) as caught:
         answers.obligations(record, scenario=InlineDocument("posted.yaml", text))
     assert caught.value.as_dict()["file"] == "posted.yaml"
+
+
+@pytest.mark.parametrize(("call", "field"), [
+    (lambda r: answers.simulate(r, scenario=KAZ, runs=0), "runs"),
+    (lambda r: answers.simulate(r, scenario=KAZ, seed=-1), "seed"),
+    (lambda r: answers.exercises(r, start=date(2022, 2, 1), end=date(2022, 1, 1)), "from"),
+    (lambda r: answers.events(r, start=date(2022, 2, 1), end=date(2022, 1, 1)), "from"),
+], ids=["runs", "seed", "exercises-period", "events-period"])
+def test_a_bad_argument_names_its_field_and_value(record, call, field):
+    with pytest.raises(CstoError) as caught:
+        call(record)
+    error = caught.value.as_dict()
+    assert error["field"] == field and error["value"] is not None
+    assert "--" not in error["message"]  # the same words on every face: no command-line option names

@@ -74,7 +74,7 @@ def events(record: Record, start: date | None = None, end: date | None = None,
            kind: str | None = None) -> dict[str, Any]:
     """Everything dated in a period (``start``/``end`` are the question's ``from``/``to``), of one kind or all."""
     if start and end and start > end:
-        raise UsageError(f"from {start} is after to {end}")
+        raise UsageError(f"from {start} is after to {end}", field="from", value=start.isoformat())
     found = record.events(start, end) if kind is None else record.events_of_kind(kind, start, end)
     return answer("events", {"from": start, "to": end, "kind": kind}, record,
                   [{**h.as_dict(), "sources": refs(h.sources)} for h in found])

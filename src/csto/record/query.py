@@ -454,7 +454,7 @@ class Record:
         lo = dates.first_day(_day(start)) if start else date.min
         hi = dates.first_day(_day(end)) if end else date.max
         if lo > hi:
-            raise ValueError(f"--from {lo} is after --to {hi}")
+            raise DateError(f"from {lo} is after to {hi}", field="from", value=str(lo))
         out: list[Happening] = []
         for e in self.all(Event):
             out.append(Happening(e.date, e.kind, e.title, e.states, _ids(e), e.id))
@@ -526,7 +526,7 @@ class Record:
         lo = _day(start) if start else date.min.isoformat()
         hi = _day(end) if end else date.max.isoformat()
         if lo > hi:
-            raise DateError(f"--from {lo} is after --to {hi}")
+            raise DateError(f"from {lo} is after to {hi}", field="from", value=lo)
         return self.all(Exercise, "from_day <= ? AND (to_day IS NULL OR to_day >= ?)", (hi, lo), "from_day, rowid")
 
     @staticmethod

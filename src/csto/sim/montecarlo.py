@@ -80,11 +80,11 @@ def check_args(runs: object, seed: object, chunk: object = DEFAULT_CHUNK) -> Non
     """Reject a bad number of runs, seed or chunk with a message naming the value."""
     for name, value, lo, hi in (("runs", runs, 1, MAX_RUNS), ("chunk", chunk, 1, MAX_RUNS)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise SimulationError(f"{name}: expected a whole number, got {value!r}")
+            raise SimulationError(f"{name}: expected a whole number, got {value!r}", field=name, value=value)
         if not lo <= value <= hi:
-            raise SimulationError(f"{name}: expected between {lo} and {hi:,}, got {value:,}")
+            raise SimulationError(f"{name}: expected between {lo} and {hi:,}, got {value:,}", field=name, value=value)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise SimulationError(f"seed: expected a whole number >= 0, got {seed!r}")
+        raise SimulationError(f"seed: expected a whole number >= 0, got {seed!r}", field="seed", value=seed)
 
 
 def block_streams(seed: int, runs: int) -> list[np.random.SeedSequence]:
