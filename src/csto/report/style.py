@@ -40,7 +40,6 @@ STATUSES: dict[str, Look] = {
     "observer (PA)": Look("#f5c26b", "black", (1, 3), "triangle-down", "PA"),
     "partner": Look("#009e73", "white", (8, 2, 2, 2), "square", "P"),
     "partner (frozen)": Look("#99d8c9", "black", (6, 2, 1, 2), "wedge", "PF"),
-    "negotiating": Look("#cc79a7", "black", (4, 4), "triangle-right", "N"),
     "applicant": Look("#f0e442", "black", (3, 1), "triangle-left", "A"),
     "suspended": Look("#636363", "white", (10, 4), "cross", "S"),
     "former": Look("#bdbdbd", "black", (1, 1), X_SHAPE, "X"),

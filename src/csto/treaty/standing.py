@@ -14,7 +14,7 @@ class Standing:
     """A state's status in the CSTO on a day, and where that answer came from."""
 
     state: str
-    status: str | None  # member, observer, partner, negotiating, suspended, applicant; None: no status
+    status: str | None  # member, observer, partner, suspended, applicant; None: no status
     level: str = "organization"  # or parliamentary-assembly
     participation: str = "full"  # or frozen
     since: str | None = None

@@ -24,7 +24,7 @@ PERIOD = "list of {state, name, org, status, level, participation, from, from_at
 
 @router.get("/members", **documented("members", PERIOD))
 async def members(s: Svc, on: On = None,
-            status: Annotated[str, Query(description="member, observer, partner, negotiating, suspended, former "
+            status: Annotated[str, Query(description="member, observer, partner, suspended, former "
                                                      "or all")] = "member",
             org: Org = CSTO) -> Any:
     """Who held a status in an organization on a date."""
