@@ -280,3 +280,12 @@ def test_panels_named_after_atop_cite_atop(record):
     atop = doc["references"][-1]  # a valid CFF document whose last reference is ATOP's own citation
     assert (atop["title"], atop["year"], atop["authors"][0]["family-names"]) == (
         "Alliance Treaty Obligations and Provisions, 1815-1944", 2002, "Leeds")
+
+
+def test_the_command_line_offers_every_panel(tmp_path):
+    from csto.cli.record import PANELS
+
+    assert PANELS == panels.PANELS
+    result = CliRunner().invoke(app, ["export", "--to", "atop-members", str(tmp_path / "atop")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "atop" / "datapackage.json").exists()

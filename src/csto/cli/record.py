@@ -187,19 +187,23 @@ def overlap(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = 
         say((f"{org_id}: {text}", "dim"))
 
 
-def export(to: Annotated[str, typer.Option("--to", help="csv, json or sqlite (the record); state-year, state-day "
-                                                        "or dyad-year (a research panel)")],
+#: The research panels (csto.analysis.panels.PANELS, named here so that this module does not import pandas).
+PANELS = ("state-year", "state-day", "dyad-year", "atop-members")
+
+
+def export(to: Annotated[str, typer.Option("--to", help="csv, json or sqlite (the record); state-year, state-day, "
+                                                        "dyad-year or atop-members (a research panel)")],
            directory: Annotated[Path, typer.Argument(help="output directory (created if missing)")],
            file_format: Annotated[str, typer.Option("--file-format", help="a panel's file: csv, parquet or stata")] = "csv",
            data: DataOpt = None) -> None:
     """Write the whole record to DIR (CSV files, one JSON file or the SQLite file), or a research panel
-    (state-year, state-day, dyad-year) as CSV, Parquet or Stata with datapackage.json and CITATION.cff."""
-    if to in ("state-year", "state-day", "dyad-year"):
+    (state-year, state-day, dyad-year, atop-members) as CSV, Parquet or Stata with datapackage.json and CITATION.cff."""
+    if to in PANELS:
         from ..analysis import panels  # pandas and the law only for panels: the other commands stay quick to start
 
         written = panels.export(open_record(data), to, directory, file_format)
     elif file_format != "csv":
-        raise UserError(f"--file-format applies to the panels (state-year, state-day, dyad-year), not to --to {to}")
+        raise UserError(f"--file-format applies to the panels ({', '.join(PANELS)}), not to --to {to}")
     else:
         from ..record import export as exporter  # sqlite-utils (and with it pandas) only when exporting
 
