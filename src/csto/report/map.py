@@ -97,9 +97,11 @@ def build(members: dict[str, Any], where: dict[str, dict[str, Any]]) -> Any:
     on = members["question"].get("on") or "?"
     keys = [r["status"] for r in rows]
     scales = style.status_scales(keys)
-    countries = alt.Data(values=topology(), format=alt.DataFormat(type="topojson", feature="countries"))
-    # one layer of shapes (the topology is written into the spec once); a country without a status stays grey
-    shaded = alt.Chart(countries).mark_geoshape(clip=True, stroke="white", strokeWidth=0.6).transform_lookup(
+    # One layer of shapes; a country without a status stays grey. The topology (100 KB) is the layered chart's
+    # own data, given last: Altair deep-copies every layer when it layers, sets properties and configures, and
+    # the shapes inside a layer made that cost seconds per map; at the top it is written once, into the spec's
+    # "datasets", and this layer draws it by inheritance.
+    shaded = alt.Chart().mark_geoshape(clip=True, stroke="white", strokeWidth=0.6).transform_lookup(
         lookup="id", from_=alt.LookupData(alt.Data(values=rows), key="iso",
                                           fields=["state", "name", "status", "from", "to"])
     ).encode(
@@ -124,11 +126,17 @@ def build(members: dict[str, Any], where: dict[str, dict[str, Any]]) -> Any:
                                   fontWeight="bold", color=style.EDGE, stroke="white" if halo else None,
                                   strokeWidth=4 if halo else 0, strokeJoin="round")
             labels.append(mark.encode(longitude="lon:Q", latitude="lat:Q", text="state:N"))
-    chart = alt.layer(shaded, marks, *labels).properties(
-        width=style.WIDTH, height=HEIGHT, projection=PROJECTION)
+    chart = alt.layer(shaded, marks, *labels).properties(width=style.WIDTH, height=HEIGHT, projection=PROJECTION)
     unmapped = sorted(r["state"] for r in rows if r["iso"] is None)
     notes = [style.source_line(members, "country shapes: Natural Earth 1:110m (world-atlas 2.0.2); "
                                         "borders drawn as de facto lines, not a finding of the record"),
              "status by fill and by the shape of the mark at the capital, labelled with the state's code"
              + (f"; not on the map (no numeric code recorded): {', '.join(unmapped)}" if unmapped else "")]
-    return style.finish(chart, f"{org} on {on}: members, observers, suspended and former members", notes)
+    finished = style.finish(chart, f"{org} on {on}: members, observers, suspended and former members", notes)
+    return finished.properties(data=countries())
+
+
+def countries() -> dict[str, Any]:
+    """The shipped country shapes as the layered chart's data: a plain dict, which Altair moves into the spec's
+    ``datasets`` as it is, where ``alt.Data`` would be validated, copied and walked node by node (half a second)."""
+    return {"values": topology(), "format": {"type": "topojson", "feature": "countries"}}
