@@ -7,7 +7,9 @@ machine's load falls on all of them alike; the figure is the median wall time (t
 too). The record is a copy of ``DIR`` (default: ``data/``) with a cache folder of its own, compiled once
 before the timing, as after a first run. Python's bytecode for ``csto`` is cached (in a folder of this
 run, ``PYTHONPYCACHEPREFIX``), as for an installed ``csto``; one row shows ``members`` without it
-(``PYTHONDONTWRITEBYTECODE=1``: every module of ``csto`` compiled from source on every run).
+(``PYTHONDONTWRITEBYTECODE=1``: every module of ``csto`` compiled from source on every run). One row only
+imports the libraries every command needs before it does anything (Typer, Rich, pydantic): the floor that
+``csto``'s own code adds to.
 
 Two rows time the first command after a change to the data folder: after ``touch`` (the file's time
 changes, not its bytes: the cache is keyed by the bytes, so nothing is rebuilt) and after an edit (a
@@ -40,6 +42,8 @@ PROBE = ("import json, sys; from csto.cli import main\nsys.argv = ['csto', *sys.
          "except SystemExit:\n    pass\nprint(json.dumps(sorted(m for m in ('numpy', 'pandas', 'pydantic', 'csto.sim', "
          "'csto.record', 'csto.treaty') if m in sys.modules)), file=sys.stderr)")
 CSTO = "from csto.cli import main; main()"  # what the `csto` script runs
+#: The libraries every command imports before it does anything (Typer builds a pydantic adapter per option).
+LIBRARIES = "import typer, typer._adapters, rich.console, rich.table, pydantic.main"
 
 
 def tree_at(ref: str, into: Path) -> Path:
@@ -71,6 +75,7 @@ def rows(data: Path) -> dict[str, tuple[list[str], bool, str | None]]:
     members = [CSTO, "members", "--on", DAY, "--data", str(data)]
     return {
         "python -c pass": (["pass"], True, None),
+        "the libraries alone (Typer, Rich, pydantic)": ([LIBRARIES], True, None),
         "csto --help": ([CSTO, "--help"], True, None),
         f"csto members --on {DAY}": (members, True, None),
         f"csto members --on {DAY} --format json": ([*members, "--format", "json"], True, None),
