@@ -73,3 +73,45 @@ def test_a_file_with_errors_keeps_nothing(fixture_dir, cache):
     with pytest.raises(ValueError):
         Record.open(fixture_dir)
     assert pieces(cache) == set()
+
+
+def _reads(monkeypatch):
+    """Count the YAML files the loader reads again (instead of reusing what it kept)."""
+    import csto.record.store as store
+
+    read: list = []
+    original = store.load_file
+
+    def counting(path, *args, **kwargs):
+        read.append(path)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(store, "load_file", counting)
+    return read
+
+
+def test_a_kept_file_not_sealed_with_this_users_key_is_never_unpickled(fixture_dir, cache, monkeypatch):
+    import hashlib
+    import pickle
+
+    Record.open(fixture_dir)
+    key = cache / "files" / ".key"
+    assert key.stat().st_mode & 0o077 == 0  # readable by this user only
+    planted = []
+    for piece in pieces(cache):  # what an attacker without the key can write: a pickle with the old SHA-256 seal
+        body = pickle.dumps({"sections": {}, "rows": {}})
+        piece.write_bytes(hashlib.sha256(body).digest() + body)
+        planted.append(piece)
+    (fixture_dir / "zz.yaml").write_text(KAZ.format(name="Kazakhstan"), encoding="utf-8")  # force a rebuild
+    read = _reads(monkeypatch)
+    assert Record.open(fixture_dir).state("KAZ").name == "Kazakhstan"
+    assert len(read) >= len(planted)  # every planted file was ignored and its YAML read again
+
+
+def test_a_key_others_can_read_is_not_trusted(fixture_dir, cache, monkeypatch):
+    Record.open(fixture_dir)
+    (cache / "files" / ".key").chmod(0o644)
+    (fixture_dir / "zz.yaml").write_text(KAZ.format(name="Kazakhstan"), encoding="utf-8")
+    read = _reads(monkeypatch)
+    Record.open(fixture_dir)
+    assert len(read) == len(list(fixture_dir.glob("*.yaml")))  # nothing reused

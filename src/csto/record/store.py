@@ -14,17 +14,20 @@ hand-edited build is rebuilt, never read.
 
 Rebuilding after an edit reuses the files that did not change: each YAML file, once read and
 validated, is kept in ``files/`` of the cache folder (named by the file's path and bytes and the
-code that validates it, sealed with the SHA-256 of its contents), so only the edited file is
-read again; the checks across files run every time.
+code that validates it, sealed with an HMAC under a key only this user can read, ``files/.key``), so
+only the edited file is read again; the checks across files run every time. A kept file is a pickle,
+and is unpickled only when its seal verifies: one planted by anyone who cannot read the key is ignored.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import os
 import pickle
+import secrets
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -224,17 +227,41 @@ def _piece_path(path: Path, data: bytes, code: bytes) -> Path:
     return cache_dir() / "files" / f"{key}.pickle"
 
 
+def _piece_key(folder: Path, create: bool) -> bytes | None:
+    """The secret that seals kept files: 32 random bytes in ``folder/.key``, readable by this user only.
+
+    A kept file is unpickled only when its HMAC under this key matches, so a file planted in a shared or
+    world-writable cache folder by anyone who cannot read the key is never unpickled. A key file that others
+    could read or write, or that this user does not own, is not trusted (nothing is reused)."""
+    path = folder / ".key"
+    try:
+        if create and not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+        info = path.stat()
+        if info.st_mode & 0o077 or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+            return None
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
+
+
 def _read_piece(piece: Path) -> dict | None:
-    """One file as validated before (its sections and their table rows), or None (absent, damaged, other code)."""
+    """One file as validated before (its sections and their table rows), or None (absent, damaged, other code,
+    not sealed with this user's key)."""
+    key = _piece_key(piece.parent, create=False)
     try:
         blob = piece.read_bytes()
     except OSError:
         return None
     seal, body = blob[:32], blob[32:]
-    if len(blob) < 32 or hashlib.sha256(body).digest() != seal:
+    if key is None or len(blob) < 32 or not hmac.compare_digest(hmac.new(key, body, "sha256").digest(), seal):
         return None
     try:
-        sections = pickle.loads(body)  # our own build, sealed: checked above before it is unpickled
+        sections = pickle.loads(body)  # our own build, sealed with our key: checked above before it is unpickled
     except Exception:  # noqa: BLE001 - any failure to read a cache entry means: read the YAML again
         return None
     return sections if isinstance(sections, dict) and set(sections) == {"sections", "rows"} else None
@@ -242,10 +269,13 @@ def _read_piece(piece: Path) -> dict | None:
 
 def _write_piece(piece: Path, sections: dict) -> None:
     body = pickle.dumps(sections, protocol=pickle.HIGHEST_PROTOCOL)
+    key = _piece_key(piece.parent, create=True)
+    if key is None:
+        return
     try:
         piece.parent.mkdir(parents=True, exist_ok=True)
         tmp = piece.with_name(piece.name + f".{os.getpid()}.tmp")
-        tmp.write_bytes(hashlib.sha256(body).digest() + body)
+        tmp.write_bytes(hmac.new(key, body, "sha256").digest() + body)
         os.replace(tmp, piece)
     except OSError:  # an unwritable cache only costs time; compile_record reports it when writing the record
         pass
