@@ -132,10 +132,12 @@ def commands() -> Iterator[tuple[str, Any, Any]]:
 
 
 def _text(help_text: str | None) -> str:
-    """The first paragraph of a help text on one line, safe in Markdown, with links to the docs it names."""
+    """The first paragraph of a help text on one line, safe in Markdown, with links to the docs it names (those
+    that exist)."""
     first = re.sub(r"\s+", " ", (help_text or "").split("\n\n")[0]).strip()
     first = re.sub(r"([<>*])", r"\\\1", first)
-    return re.sub(r"(?<![\w/\[(])(docs/[\w.-]+\.md)", r"[\1](\1)", first)
+    return re.sub(r"(?<![\w/\[(])(docs/[\w.-]+\.md)",
+                  lambda m: f"[{m[1]}]({m[1]})" if (ROOT / m[1]).is_file() else m[1], first)
 
 
 def _default(param) -> str:

@@ -35,8 +35,8 @@ LAZY = {
     "sources": ("csto.cli.record", "Every source the record cites."),
     "overlap": ("csto.cli.record", "States x organizations on a date: who belongs to what."),
     "export": ("csto.cli.record", "Write the whole record to DIR (CSV files, one JSON file or the SQLite file), or a "
-                                  "research panel\n(state-year, state-day, dyad-year) as CSV, Parquet or Stata with "
-                                  "datapackage.json and CITATION.cff."),
+                                  "research panel\n(state-year, state-day, dyad-year, atop-members) as CSV, Parquet or "
+                                  "Stata with datapackage.json and CITATION.cff."),
     "check": ("csto.cli.record", "Validate the record and count what it holds."),
     "tour": ("csto.cli.record", "A short tour of the record: members today, the membership timeline, the organs."),
     "forces": ("csto.cli.alliance", "The collective forces on a date: members, strength (the latest figure, carried "
