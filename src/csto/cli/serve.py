@@ -46,13 +46,16 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option("--host", help="address to listen on (127.0.0.1: this machine only)")]
         = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", min=0, max=65535, help="port (0: any free port)")] = 8000,
+        games: Annotated[Path | None, typer.Option(
+            "--games", metavar="FILE", help="the crisis exercise's games database (default: $CSTO_GAMES_DB, else "
+                                            "games.sqlite in ~/.local/share/csto; docs/exercise.md)")] = None,
         data: DataOpt = None,
     ) -> None:
         import uvicorn
 
         from ..web import create_app
 
-        web = create_app(data, warm=True)  # the record is validated before anything listens
+        web = create_app(data, warm=True, games=games)  # the record (and a games file) checked before anything listens
         sock = _listen(host, port)
         bound = sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host
@@ -60,7 +63,9 @@ def register(app: typer.Typer) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             say((f"note: --host {host} makes the server reachable from other machines", "yellow"))
         sys.stdout.flush()  # the address is read by scripts and tests waiting for the server
-        server = uvicorn.Server(uvicorn.Config(web, log_level="warning", access_log=False))
+        # the exercise's pages hold event streams open: Ctrl-C closes them after 2 s rather than waiting for them
+        server = uvicorn.Server(uvicorn.Config(web, log_level="warning", access_log=False,
+                                               timeout_graceful_shutdown=2))
         server.run(sockets=[sock])
 
     site = typer.Typer(help=SITE_HELP, no_args_is_help=True)

@@ -124,6 +124,18 @@ def _forecasts(state: dict, outcome: str, historical: str | None) -> dict:
                     f"{brier(uniform, outcome):.3f} whatever happens."}
 
 
+def simulation(state: dict) -> dict | None:
+    """The game's model runs in the fields of a ``simulate`` answer's result (scenario, date, overlay, seed and the
+    summary), for a face that draws them; None for a game defined by a csto that kept only part of the summary."""
+    d = state["definition"]
+    runs = d["model_runs"]
+    if "timing_quantiles" not in runs or "p_request" not in runs:
+        return None
+    public = d["public"]
+    return {"scenario": public["scenario"], "date": public["on"], "overlay": (public.get("overlay") or {}).get("id"),
+            **runs, "model": {"rule": public.get("rule")}}
+
+
 def debrief(state: dict) -> dict:
     """The debrief of a game whose decision has been revealed (raises nothing; the service checks that)."""
     d = state["definition"]
@@ -135,5 +147,6 @@ def debrief(state: dict) -> dict:
             "rule": d["public"]["rule"], "decision": decision, "outcome": outcome, "deployment": state["deployment"],
             "model": _model(state, outcome, decided_day), "history": hist,
             "forecasts": _forecasts(state, outcome, hist["outcome"] if hist else None),
+            "simulation": simulation(state),
             "uncertainty": f"the model's shares come from {d['model_runs']['runs']:,} runs: their Monte Carlo "
                            f"standard error is at most {0.5 / math.sqrt(d['model_runs']['runs']):.3f}"}

@@ -109,11 +109,9 @@ def model_numbers(model: CrisisModel) -> dict:
 
 def model_runs(model: CrisisModel, runs: int, seed: int) -> dict:
     """The distribution the debrief compares the class with: ``runs`` seeded replications of the model."""
-    s = run(model, runs, seed)
-    keep = ("runs", "outcomes", "outcomes_mcse", "most_likely", "p_no_decision", "p_refused_by_target", "blocking",
-            "blocking_mcse", "outvoted", "most_often_blocks", "most_often_blocks_why", "days_to_decision",
-            "days_to_first_troops", "days_to_withdrawal", "peak_personnel", "personnel_by_state", "cost_by_state")
-    return {"seed": seed, **{k: s[k] for k in keep}}
+    # the whole summary, as ``csto simulate`` gives it (its timing quantiles too), so that a face can draw the
+    # runs with the simulation's own picture
+    return {"seed": seed, **run(model, runs, seed)}
 
 
 def _roles(model: CrisisModel, record: Record, day: date, target: str) -> list[dict]:

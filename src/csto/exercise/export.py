@@ -9,6 +9,7 @@ itself. Tokens and join codes are never exported. Files are written whole or not
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -36,35 +37,44 @@ def document(game_id: str, state: dict, events: list[dict]) -> dict:
     }
 
 
-def _table(path: Path, header: list[str], rows: list[list]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
+def _table(header: list[str], rows: list[list]) -> str:
+    out = io.StringIO(newline="")
+    w = csv.writer(out)
+    w.writerow(header)
+    w.writerows(rows)
+    return out.getvalue()
+
+
+def files(doc: dict) -> dict[str, str]:
+    """The export's files (:data:`FILES`) as text, by name: the JSON document and one CSV table per part."""
+    positions = [s for s in doc["submissions"] if s["kind"] == "position"]
+    return {
+        "game.json": json.dumps(doc, ensure_ascii=False, indent=2),
+        "phases.csv": _table(["phase", "title", "date", "status", "round"],
+                             [[p["id"], p["title"], p["date"], p["status"], p["round"]] for p in doc["phases"]]),
+        "positions.csv": _table(["seq", "phase", "round", "role", "player", "position", "void",
+                                 *(f"p_{k}" for k in OUTCOMES)],
+                                [[s["seq"], s["phase"], s["round"], s["role"], s["player"], s["position"], s["void"],
+                                  *(s["forecast"][k] for k in OUTCOMES)] for s in positions]),
+        "pledges.csv": _table(["seq", "phase", "round", "role", "player", "personnel", "void"],
+                              [[s["seq"], s["phase"], s["round"], s["role"], s["player"], s["personnel"], s["void"]]
+                               for s in doc["submissions"] if s["kind"] == "pledge"]),
+        "messages.csv": _table(["seq", "date", "from", "to", "text"],
+                               [[m["seq"], m["date"], m["from"], m["to"] or "", m["text"]] for m in doc["messages"]]),
+        "decisions.csv": _table(["phase", "round", "void", "decision", "rule", "threshold", "taking_part",
+                                 "stood_aside", "missing", "blockers", "outvoted"],
+                                [[d["phase"], d["round"], d["void"], d["decision"], d["rule"], d["threshold"],
+                                  " ".join(d["taking_part"]), " ".join(d["stood_aside"]), " ".join(d["missing"]),
+                                  " ".join(d["blockers"]), " ".join(d["outvoted"])] for d in doc["decisions"]]),
+        "events.csv": _table(["seq", "kind", "actor", "at", "state_hash", "payload"],
+                             [[e["seq"], e["kind"], e["actor"], e["at"], e["state_hash"],
+                               json.dumps(e["payload"], ensure_ascii=False)] for e in doc["events"]]),
+    }
 
 
 def _fill(doc: dict, out: Path) -> None:
-    (out / "game.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-    _table(out / "phases.csv", ["phase", "title", "date", "status", "round"],
-           [[p["id"], p["title"], p["date"], p["status"], p["round"]] for p in doc["phases"]])
-    positions = [s for s in doc["submissions"] if s["kind"] == "position"]
-    _table(out / "positions.csv", ["seq", "phase", "round", "role", "player", "position", "void",
-                                   *(f"p_{k}" for k in OUTCOMES)],
-           [[s["seq"], s["phase"], s["round"], s["role"], s["player"], s["position"], s["void"],
-             *(s["forecast"][k] for k in OUTCOMES)] for s in positions])
-    _table(out / "pledges.csv", ["seq", "phase", "round", "role", "player", "personnel", "void"],
-           [[s["seq"], s["phase"], s["round"], s["role"], s["player"], s["personnel"], s["void"]]
-            for s in doc["submissions"] if s["kind"] == "pledge"])
-    _table(out / "messages.csv", ["seq", "date", "from", "to", "text"],
-           [[m["seq"], m["date"], m["from"], m["to"] or "", m["text"]] for m in doc["messages"]])
-    _table(out / "decisions.csv", ["phase", "round", "void", "decision", "rule", "threshold", "taking_part",
-                                   "stood_aside", "missing", "blockers", "outvoted"],
-           [[d["phase"], d["round"], d["void"], d["decision"], d["rule"], d["threshold"], " ".join(d["taking_part"]),
-             " ".join(d["stood_aside"]), " ".join(d["missing"]), " ".join(d["blockers"]), " ".join(d["outvoted"])]
-            for d in doc["decisions"]])
-    _table(out / "events.csv", ["seq", "kind", "actor", "at", "state_hash", "payload"],
-           [[e["seq"], e["kind"], e["actor"], e["at"], e["state_hash"], json.dumps(e["payload"], ensure_ascii=False)]
-            for e in doc["events"]])
+    for name, text in files(doc).items():
+        (out / name).write_text(text, encoding="utf-8", newline="")
 
 
 def _check_target(directory: Path) -> None:

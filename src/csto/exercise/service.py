@@ -11,6 +11,7 @@ processes may serve one file and a restarted one resumes where the log ends.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -55,6 +56,7 @@ class ExerciseService:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.journal = Journal(self.store, self._now)
         self._lock = self.journal.lock  # held while reading a state (a group commit holds it too)
+        self._record_hashes: dict[str, str | None] = {}  # never changes once a game exists
 
     # --- plumbing -----------------------------------------------------------------------------------------
 
@@ -190,6 +192,22 @@ class ExerciseService:
                                     "token": tokens["token"], "brief": access.brief(state, role, role)})
 
     # --- what a player sees -------------------------------------------------------------------------------
+
+    def identify(self, token: str) -> dict:
+        """Whose token this is: its ``game``, ``role`` and ``player`` (refused like any call if forged or expired).
+        A face that names the game in its address checks the token belongs to it."""
+        game_id, role, player = self._auth(token)
+        return {"game": game_id, "role": role, "player": player}
+
+    def record_hash(self, game_id: str) -> str | None:
+        """The hash of the record the game was defined with (from its first event), as its answers carry it."""
+        if game_id not in self._record_hashes:
+            row = self.store.conn().execute("SELECT payload FROM events WHERE game = ? AND seq = 1",
+                                            (game_id,)).fetchone()
+            if row is None:
+                self.store.require(game_id)
+            self._record_hashes[game_id] = json.loads(row[0]).get("record_hash") if row else None
+        return self._record_hashes[game_id]
 
     def view(self, token: str) -> dict:
         """The game as the token's role may see it (the facilitator sees everything)."""

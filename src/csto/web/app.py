@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from . import errors, pages
-from .routers import alliance, assets, record, simulation, treaty
+from .routers import alliance, assets, exercise, record, simulation, treaty
 from .routers import pages as page_routes
 from .service import Service
 
@@ -36,19 +36,22 @@ overlays by name (`GET /api/overlays`). No path given in a request is opened on 
 """
 
 
-def create_app(data: Path | None = None, warm: bool = False, **limits: Any) -> FastAPI:
+def create_app(data: Path | None = None, warm: bool = False, games: Path | None = None, **limits: Any) -> FastAPI:
     """The web application over the record in ``data`` (default: ``$CSTO_DATA`` or the shipped ``data/``).
 
     ``warm``: build in the background, at once, what the first visitor would wait for (the chart library,
-    today's home page pictures). ``limits`` overrides the service's limits (``max_runs``, ``max_text``; see
-    :mod:`csto.web.service`).
+    today's home page pictures). ``games``: the crisis exercise's database (default ``$CSTO_GAMES_DB``, else the
+    user's data folder; docs/exercise.md), opened at once when given. ``limits`` overrides the service's limits
+    (``max_runs``, ``max_text``; see :mod:`csto.web.service`).
     Raises the record's own errors (:class:`csto.errors.CstoError`) if ``data`` is not a valid record.
     """
     service = Service.open(data, **limits)
     # FastAPI's /docs and /redoc load Swagger UI and ReDoc from a CDN: this app serves its own reference at /docs
     app = FastAPI(title="csto", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
-                  openapi_tags=[{"name": n} for n in ("record", "alliance", "treaty", "simulation", "pages")])
+                  openapi_tags=[{"name": n} for n in ("record", "alliance", "treaty", "simulation", "exercise",
+                                                      "pages")])
     app.state.service = service
+    app.state.games = games
     app.add_middleware(errors.BodyLimit, limit=service.max_text)
 
     def error_page(request: Request, error: dict[str, Any], status: int) -> HTMLResponse:
@@ -60,9 +63,11 @@ def create_app(data: Path | None = None, warm: bool = False, **limits: Any) -> F
                                 status_code=status)
 
     errors.install(app, error_page)
-    for router in (record.router, alliance.router, treaty.router, simulation.router, page_routes.router,
-                   assets.router):
+    for router in (record.router, alliance.router, treaty.router, simulation.router, exercise.api, exercise.site,
+                   page_routes.router, assets.router):
         app.include_router(router)
+    if games is not None:  # a bad games file is refused before anything listens
+        exercise.games_of(app)
     app.mount("/static", StaticFiles(directory=assets.STATIC), name="static")
     if warm:
         threading.Thread(target=_warm, args=(service,), name="csto-warm", daemon=True).start()
