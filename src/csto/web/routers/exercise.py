@@ -160,9 +160,14 @@ MORE_ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorAnswer, "description": "right request, wrong moment: the phase is closed, already sealed"}}
 
 
-def doc(command: str, fields: str, summary: str, **extra: Any) -> dict[str, Any]:
-    out = documented(f"exercise {command}", fields, summary=summary, **extra)
-    out["responses"] = {**out["responses"], **MORE_ERRORS}
+def doc(command: str, fields: str, summary: str, also: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The route's documentation: the answer's envelope and fields, the errors, and (``also``) the other media types
+    its 200 may take (an event stream, a download)."""
+    out = documented(f"exercise {command}", fields, summary=summary)
+    ok = dict(out["responses"][200])
+    if also:
+        ok["content"] = {**ok.get("content", {}), **{kind: {"schema": schema} for kind, schema in also.items()}}
+    out["responses"] = {**out["responses"], 200: ok, **MORE_ERRORS}
     return out
 
 
@@ -290,7 +295,7 @@ def messages(p: P, after: Annotated[int, Query(ge=0, description="only those aft
 @api.get("/{game}/events", **doc(
     "events", "{game, seq, events}; with Accept: text/event-stream, the same events as server-sent events",
     "what happened since a sequence number: JSON, or a live stream of server-sent events",
-    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}}))
+    also={"text/event-stream": {"type": "string"}}))
 async def events(request: Request, p: P,
                  after: Annotated[int, Query(ge=0, description="only events after this sequence number")] = 0,
                  last_event_id: Annotated[str | None, Header(description="a reconnecting stream's last id")] = None
@@ -378,36 +383,33 @@ def debrief(p: P) -> Any:
     return p.answer("debrief", call(p.svc.debrief, p.token))
 
 
+TABLES = tuple(name.removesuffix(".csv") for name in exported.FILES if name.endswith(".csv"))
+
+
 @api.get("/{game}/export", **doc(
-    "export", "the whole game (docs/exercise.md, Export); format=zip: game.json and the CSV tables in one file",
-    "the whole game, for the facilitator: JSON, or every file in a zip",
-    responses={200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}}))
-def export(p: P, format: Annotated[Literal["json", "zip"], Query(description="json or zip")] = "json") -> Any:
-    """The whole game: every phase, in-game date, position, forecast, message, the seed and the log."""
+    "export", "the whole game (docs/exercise.md, Export); format=zip: game.json and every CSV table in one file; "
+              "format=csv: one table", "the whole game, for the facilitator: JSON, a zip of every file, or one CSV",
+    also={"application/zip": {"type": "string", "format": "binary"}, "text/csv": {"type": "string"}}))
+def export(p: P, format: Annotated[Literal["json", "zip", "csv"], Query(description="json, zip or csv")] = "json",
+           table: Annotated[str | None, Query(description=f"with format=csv: {', '.join(TABLES)}")] = None) -> Any:
+    """The whole game: every phase, in-game date, position, forecast, message, the seed and the log; as JSON, as a
+    zip of the files ``csto exercise export`` writes, or one of its CSV tables as a download."""
+    if format == "csv" and table not in TABLES:
+        raise RequestProblem("usage", f"table: expected one of {', '.join(TABLES)} with format=csv, got {table!r}",
+                             "table", table)
     document = call(p.svc.export, p.token)
     if format == "json":
         return p.answer("export", document, format=format)
+    files = exported.files(document)
+    if format == "csv":
+        return Response(files[f"{table}.csv"].encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{_safe(p.game)}-{table}.csv"'})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in exported.files(document).items():
+        for name, text in files.items():
             z.writestr(name, text)
     return Response(buffer.getvalue(), media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{_safe(p.game)}.zip"'})
-
-
-@api.get("/{game}/export/{file}", **doc("export", "one file of the export: game.json or a CSV table",
-                                        "one file of the export (phases.csv, positions.csv, ...)",
-                                        responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}))
-def export_file(p: P, file: str) -> Any:
-    """One file of the export, as a download: ``game.json`` or ``phases.csv``, ``positions.csv``, ``pledges.csv``,
-    ``messages.csv``, ``decisions.csv``, ``events.csv``."""
-    if file not in exported.FILES:
-        raise RequestProblem("unknown", f"no file {file!r} in a game's export; expected one of "
-                                        f"{', '.join(exported.FILES)}", "file", file, status=404)
-    text = exported.files(call(p.svc.export, p.token))[file]
-    kind = "application/json" if file.endswith(".json") else "text/csv; charset=utf-8"
-    return Response(text.encode("utf-8"), media_type=kind,
-                    headers={"Content-Disposition": f'attachment; filename="{_safe(p.game)}-{file}"'})
 
 
 # --- the pages ---------------------------------------------------------------------------------------------------
