@@ -63,9 +63,11 @@ def register(app: typer.Typer) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             say((f"note: --host {host} makes the server reachable from other machines", "yellow"))
         sys.stdout.flush()  # the address is read by scripts and tests waiting for the server
-        # the exercise's pages hold event streams open: Ctrl-C closes them after 2 s rather than waiting for them
+        # the exercise's pages hold event streams open: they end when the server stops (and Ctrl-C never waits
+        # more than 2 s for them)
         server = uvicorn.Server(uvicorn.Config(web, log_level="warning", access_log=False,
                                                timeout_graceful_shutdown=2))
+        web.state.stopping = lambda: server.should_exit
         server.run(sockets=[sock])
 
     site = typer.Typer(help=SITE_HELP, no_args_is_help=True)

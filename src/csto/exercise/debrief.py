@@ -133,7 +133,7 @@ def simulation(state: dict) -> dict | None:
         return None
     public = d["public"]
     return {"scenario": public["scenario"], "date": public["on"], "overlay": (public.get("overlay") or {}).get("id"),
-            **runs, "model": {"rule": public.get("rule")}}
+            **runs, "model": {"rule": public.get("rule"), "parameters": d["model"].get("parameters")}}
 
 
 def debrief(state: dict) -> dict:

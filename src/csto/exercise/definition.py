@@ -103,6 +103,7 @@ def model_numbers(model: CrisisModel) -> dict:
                distance_km={s: float(d) for s, d in zip(states, model.distance_km)},
                budget_share={s: float(b) for s, b in zip(states, model.budget_share)},
                absent=dict(model.info.get("absent", {})), forces=model.info.get("forces"),
+               parameters=model.info.get("parameters"),
                rule_title=(model.info.get("rule") or {}).get("title"), notes=list(model.notes))
     return out
 

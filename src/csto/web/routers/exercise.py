@@ -310,15 +310,16 @@ async def events(request: Request, p: P,
         after = int(last_event_id)
     first = await run_in_threadpool(call, p.svc.events, p.token, after)  # refused before any stream opens
     if "text/event-stream" in request.headers.get("accept", ""):
-        return StreamingResponse(_stream(p, first, after), media_type="text/event-stream",
+        stopping = getattr(request.app.state, "stopping", None) or (lambda: False)  # set by csto serve
+        return StreamingResponse(_stream(p, first, after, stopping), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
     return p.answer("events", first, after=after)
 
 
-async def _stream(p: Player, got: dict[str, Any], after: int) -> AsyncIterator[str]:
+async def _stream(p: Player, got: dict[str, Any], after: int, stopping: Callable[[], bool]) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\n\n"
     started = quiet = time.monotonic()
-    while True:
+    while not stopping():  # a server stopping ends its streams (the browser reconnects to the next one)
         for e in got["events"]:
             yield f"id: {e['seq']}\ndata: {json.dumps(e, ensure_ascii=False, default=str)}\n\n"
             quiet = time.monotonic()
