@@ -445,3 +445,15 @@ def test_the_facilitator_creates_runs_and_debriefs_a_game_from_the_pages(web):
     debrief = web.get(f"{console}/debrief")
     assert debrief.status_code == 200 and 'id="brier"' in debrief.text and "debrief-simulation" in debrief.text
     assert web.post("/exercise", data={"scenario": "atlantis"}).status_code == 404
+
+
+def test_a_token_from_the_command_line_opens_the_console_in_a_browser(web):
+    svc = web.app.state.exercise
+    made = svc.create(svc.record.data_dir.parent / "scenarios" / f"{KAZAKHSTAN}.yaml", seed=2)  # csto exercise new
+    refused = web.post("/exercise/token", data={"token": "not-a-token"})
+    assert refused.status_code == 403 and web.cookies.get(f"csto-{made['game']}--facilitator") is None
+    opened = web.post("/exercise/token", data={"token": made["facilitator_token"]}, follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == f"/exercise/{made['game']}/facilitator"
+    assert made["facilitator_token"] not in opened.headers["location"]
+    console = web.get(opened.headers["location"])
+    assert console.status_code == 200 and made["join_codes"]["RUS"] in console.text

@@ -497,6 +497,22 @@ async def join_form(request: Request) -> Response:
     return response
 
 
+@site.post("/token")
+async def token_form(request: Request) -> Response:
+    """A token printed by ``csto exercise new`` or ``csto exercise token``, pasted into the browser: it becomes the
+    browser's cookie for that game and role (a token never travels in an address)."""
+    token = str((await request.form()).get("token", "")).strip()
+    svc = games_of(request.app)
+    try:
+        who = await run_in_threadpool(call, svc.identify, token)
+    except CstoError as exc:
+        error, status = _refused(exc)
+        return _page(request, "exercise_join.html", status, code="", name="", error=error, game=None, held=[])
+    response = _see(f"/exercise/{who['game']}/{who['role']}")
+    _cookie(response, svc, who["game"], who["role"], token)
+    return response
+
+
 @site.get("/{game}")
 def game_page(request: Request, game: str) -> Response:
     """The browser's role in a game (or the roles it holds, to choose from)."""
