@@ -57,6 +57,10 @@ COMMANDS = {
     "sweep": [["sweep", KAZ, ARM, "--runs", "500", "--grid", "threshold=0.5,1"]],
     "sensitivity": [["sensitivity", KAZ, "--runs", "100", "--base-samples", "16"]],
     "plot": [["plot", "timeline", "--on", "2022-01-10", "--to", "{tmp}/timeline.svg"]],
+    "exercise": [["exercise", "new", KAZ, "--db", "{tmp}/games.sqlite"]],
+    "serve": [["serve", "--help"]],  # it serves until stopped: its help is what it prints at a terminal
+    "site": [["site", "build", "{tmp}/site", "--on", "2022-01-10", "--runs", "200", "--every", "10",
+              "--scenario", "kazakhstan-2022-01"]],
 }
 CASES = [(width, args) for args in (a for runs in COMMANDS.values() for a in runs) for width in WIDTHS]
 
