@@ -415,6 +415,8 @@ def test_the_pages_join_by_code_set_a_private_cookie_and_show_each_role_its_own(
     assert f"/api/exercise/{game.id}/events?as=ARM" in page.text.replace("&amp;", "&")
     assert web.get(f"/exercise/{game.id}", follow_redirects=False).headers["location"] == f"/exercise/{game.id}/ARM"
     assert web.get(f"/exercise/{game.id}/RUS").status_code == 403  # no cookie of Russia's in this browser
+    armenian = {"Authorization": f"Bearer {game.tokens['ARM']}"}
+    assert web.get(f"/exercise/{game.id}/RUS", headers=armenian).status_code == 403  # a token is its own role's
     assert web.post(f"/exercise/{game.id}/ARM/advance").status_code == 403  # a player is not the facilitator
 
     game.advance_to("council-decision")

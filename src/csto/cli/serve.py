@@ -47,8 +47,8 @@ def register(app: typer.Typer) -> None:
         = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", min=0, max=65535, help="port (0: any free port)")] = 8000,
         games: Annotated[Path | None, typer.Option(
-            "--games", metavar="FILE", help="the crisis exercise's games database (default: $CSTO_GAMES_DB, else "
-                                            "games.sqlite in ~/.local/share/csto; docs/exercise.md)")] = None,
+            "--games", help="the crisis exercise's games database (default: $CSTO_GAMES_DB, else games.sqlite in "
+                            "~/.local/share/csto; docs/exercise.md)")] = None,
         data: DataOpt = None,
     ) -> None:
         import uvicorn

@@ -522,10 +522,18 @@ def game_page(request: Request, game: str) -> Response:
     return _page(request, "exercise_join.html", code="", name="", error=None, game=game, held=mine)
 
 
+def _seat(request: Request, game: str, role: str) -> Player:
+    """The player of a page's address: the browser's token for that game and role, and of that role."""
+    p = _player(request, game, role)
+    if p.role != role:
+        raise RequestProblem("forbidden", f"this token is {p.role}'s, not {role}'s", "role", role, status=403)
+    return p
+
+
 def _role_page(request: Request, game: str, role: str, status: int = 200, error: dict | None = None,
                form: dict | None = None) -> HTMLResponse:
     try:
-        p = _player(request, game, role)
+        p = _seat(request, game, role)
     except RequestProblem as exc:
         return _page(request, "exercise_join.html", exc.status, code="", name="", error=exc.as_dict(), game=game,
                      held=sorted(held(request, game)))
@@ -586,7 +594,7 @@ async def act(request: Request, game: str, role: str, action: str) -> Response:
                              action, status=404)
     form = {k: str(v).strip() for k, v in (await request.form()).items()}
     try:
-        p = _player(request, game, role)
+        p = _seat(request, game, role)
         done = await run_in_threadpool(_do, p, action, form)
     except CstoError as exc:
         error, status = _refused(exc)
@@ -601,7 +609,7 @@ async def act(request: Request, game: str, role: str, action: str) -> Response:
 @site.get("/{game}/{role}/debrief")
 def debrief_page(request: Request, game: str, role: str) -> HTMLResponse:
     """The debrief: the class's decision among the model's runs (the simulation's picture), history, the scores."""
-    p = _player(request, game, role)
+    p = _seat(request, game, role)
     v = call(p.svc.view, p.token)
     d = call(p.svc.debrief, p.token)
     pictures = []
