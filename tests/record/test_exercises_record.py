@@ -1,0 +1,65 @@
+"""The shipped record's joint exercises: each series by year and host, cancelled and moved ones marked."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from csto.record import Record, dates, default_data_dir
+
+
+@pytest.fixture(scope="module")
+def record():
+    rec = Record.open(default_data_dir())
+    yield rec
+    rec.close()
+
+
+def by_year(record, series):
+    return {dates.first_day(x.start).year: x for x in record.exercises() if x.series == series}
+
+
+def test_indestructible_brotherhood_by_year_and_host(record):
+    hosts = {year: x.host for year, x in by_year(record, "Indestructible Brotherhood").items()}
+    assert hosts == {2012: "KAZ", 2013: "RUS", 2014: "KGZ", 2015: "ARM", 2017: "KAZ", 2018: "RUS", 2019: "TJK",
+                     2020: "BLR", 2021: "RUS", 2022: "KGZ", 2023: "KGZ", 2024: "KAZ", 2025: "TJK"}
+
+
+def test_interaction_by_year_and_host(record):
+    hosts = {year: x.host for year, x in by_year(record, "Interaction").items()}
+    assert {2009: "KAZ", 2012: "ARM", 2013: "BLR", 2014: "KAZ", 2017: "ARM", 2018: "KGZ", 2019: "RUS",
+            2021: "TJK", 2022: "KAZ", 2023: "BLR", 2024: "KGZ", 2025: "BLR"}.items() <= hosts.items()
+
+
+def test_no_series_holds_two_exercises_in_one_year(record):
+    counts = Counter((x.series, dates.first_day(x.start).year) for x in record.exercises() if x.series)
+    assert [key for key, n in counts.items() if n > 1] == []
+
+
+def test_an_exercise_named_for_a_year_starts_in_that_year(record):
+    for x in record.exercises():
+        named = re.search(r"\b(19|20)\d\d\b", x.name)
+        if named:
+            assert dates.first_day(x.start).year == int(named.group()), x.id
+
+
+def test_the_2022_exercise_was_cancelled_and_the_2023_one_moved_from_armenia(record):
+    series = by_year(record, "Indestructible Brotherhood")
+    assert "cancelled" in series[2022].name.lower() and "CANCELLED" in (series[2022].description or "")
+    moved = series[2023]
+    assert moved.host == "KGZ" and "MOVED" in (moved.description or "") and "Armenia" in moved.description
+
+
+def test_the_central_asian_force_trains_without_armenia_or_belarus(record):
+    rubezh = [x for x in record.exercises() if x.series == "Rubezh" and x.participants]
+    assert len(rubezh) >= 6
+    for x in rubezh:
+        if x.id != "rubezh-2008":  # held partly in Armenia, as announced
+            assert set(x.participants) <= {"KAZ", "KGZ", "RUS", "TJK"}, x.id
+
+
+def test_armenia_did_not_take_part_in_the_2020_peacekeeping_exercise(record):
+    ib2020 = by_year(record, "Indestructible Brotherhood")[2020]
+    assert ib2020.host == "BLR" and "ARM" not in ib2020.participants
