@@ -459,3 +459,19 @@ def test_a_token_from_the_command_line_opens_the_console_in_a_browser(web):
     assert made["facilitator_token"] not in opened.headers["location"]
     console = web.get(opened.headers["location"])
     assert console.status_code == 200 and made["join_codes"]["RUS"] in console.text
+
+
+@pytest.mark.parametrize("options", [{}, {"on": "2025-01-01"}, {"scenario": "armenia-2022-09"}],
+                         ids=["kazakhstan-2022", "armenia-frozen-2025", "armenia-2022"])
+def test_every_roles_page_renders_its_own_part(web, options):
+    game = new_game(web, **options)
+    roles = {r["id"]: r for r in game.view()["roles"]}
+    for role, token in {**game.tokens, "facilitator": game.facilitator}.items():
+        page = game.client.get(f"/exercise/{game.id}/{role}", headers={"Authorization": f"Bearer {token}"})
+        assert page.status_code == 200, (role, page.text[:500])
+        assert ('id="brief"' in page.text) == (role not in ("facilitator", "observer")), role
+        assert ('id="say-form"' in page.text) == (role != "observer"), role
+        assert ('id="codes"' in page.text) == (role == "facilitator"), role  # only the umpire sees the join codes
+        assert (game.codes["RUS"] in page.text) == (role == "facilitator"), role
+        if roles[role]["kind"] == "delegation" and not roles[role]["vote"]:  # Armenia frozen on 2025-01-01
+            assert "no vote" in page.text and roles[role]["why"] in page.text
