@@ -440,8 +440,21 @@ def test_the_facilitator_creates_runs_and_debriefs_a_game_from_the_pages(web):
     assert page.status_code == 200 and "Join codes to hand out" in page.text
     codes = web.app.state.exercise.store.codes(game_id)
     assert all(code in page.text for code in codes.values())
+    injected = web.post(f"{console}/inject", data={"kind": "escalation", "text": "Protesters seize Almaty airport.",
+                                                    "armed_attack": ""}, follow_redirects=False)
+    assert injected.status_code == 303
+    assert "Protesters seize Almaty airport." in web.get(console).text
+    assert web.post(f"{console}/inject", data={"kind": "date", "on": "2022-02-30"}).status_code == 400
     for _ in range(3):
         assert web.post(f"{console}/advance", follow_redirects=False).status_code == 303
+    assert web.post(f"{console}/rollback", follow_redirects=False).status_code == 303
+    svc = web.app.state.exercise
+    assert svc.state(game_id)["phase"] == "consultations"
+    forked = web.post(f"{console}/fork", follow_redirects=False)
+    assert forked.status_code == 303 and forked.headers["location"] != console
+    assert web.get(forked.headers["location"]).status_code == 200  # the fork's console, with its own cookie
+    assert svc.state(forked.headers["location"].split("/")[2])["forked_from"]["game"] == game_id
+    assert web.post(f"{console}/advance", follow_redirects=False).status_code == 303
     assert web.post(f"{console}/reveal", data={}).status_code == 409  # voters missing
     assert web.post(f"{console}/reveal", data={"force": "yes"}, follow_redirects=False).status_code == 303
     debrief = web.get(f"{console}/debrief")
