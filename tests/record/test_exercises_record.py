@@ -63,3 +63,8 @@ def test_the_central_asian_force_trains_without_armenia_or_belarus(record):
 def test_armenia_did_not_take_part_in_the_2020_peacekeeping_exercise(record):
     ib2020 = by_year(record, "Indestructible Brotherhood")[2020]
     assert ib2020.host == "BLR" and "ARM" not in ib2020.participants
+
+
+def test_thunder_counter_drug_exercises_by_year_and_host(record):
+    hosts = {year: x.host for year, x in by_year(record, "Thunder").items()}
+    assert hosts == {2012: "RUS", 2013: "KGZ", 2017: "RUS", 2021: "ARM"}
