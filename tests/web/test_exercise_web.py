@@ -165,7 +165,7 @@ def test_a_scripted_game_through_the_api(game):
     assert game.view("observer")["decisions"][0]["positions"] == dict.fromkeys(VOTERS, "troops") | {"KAZ": None}
 
     game.act("advance")
-    pledges = {"RUS": 1500, "ARM": 100, "TJK": 200}
+    pledges = {s: briefs[s]["forces"]["contingent"] // (2 if s == "RUS" else 3) for s in ("RUS", "ARM", "TJK")}
     for role, n in pledges.items():
         assert game.ok(game.post("/pledge", game.tokens[role], {"personnel": n}))["personnel"] == n
     deployed = game.act("advance")
@@ -250,7 +250,8 @@ def test_each_bad_input_is_refused_with_its_code_and_changes_nothing(web, game, 
     game.act("reveal")
     error(game.seal("KAZ", None), 409, "conflict")  # a submission after the round was revealed
     game.act("advance")
-    error(game.post("/pledge", game.tokens["RUS"], {"personnel": 1751}), 400, "input")  # above the contingent
+    contingent = game.ok(game.get("/brief", game.tokens["RUS"]))["brief"]["forces"]["contingent"]
+    error(game.post("/pledge", game.tokens["RUS"], {"personnel": contingent + 1}), 400, "input")  # above it
     error(game.post("/pledge", game.tokens["RUS"], {"personnel": "many"}), 400, "input")
     error(game.post("/pledge", game.tokens["KAZ"], {"personnel": 10}), 403, "forbidden")
     game.act("advance")

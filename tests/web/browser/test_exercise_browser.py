@@ -218,17 +218,17 @@ def test_a_class_plays_kazakhstan_2022_in_the_browser(seats):
 
     # force generation: the pledges become the model's deployment
     fac.submit("#advance-form button")
-    rus.page.locator("#pledge-form").wait_for(timeout=WAIT)
-    rus.page.fill("#personnel", "1500")
-    rus.submit("#pledge-form button[type=submit]")
-    arm.page.locator("#pledge-form").wait_for(timeout=WAIT)
-    arm.page.fill("#personnel", "100")
-    arm.submit("#pledge-form button[type=submit]")
+    pledged = {}
+    for seat in (rus, arm):  # half of each contingent (the form's maximum)
+        seat.page.locator("#pledge-form").wait_for(timeout=WAIT)
+        pledged[seat.name] = int(seat.page.locator("#personnel").get_attribute("max")) // 2
+        seat.page.fill("#personnel", str(pledged[seat.name]))
+        seat.submit("#pledge-form button[type=submit]")
     fac.page.locator("#sealed li", has_text="Russia").locator(".yes").wait_for(timeout=WAIT)
     while fac.page.locator("#advance-form").count():
         fac.submit("#advance-form button")
     assert fac.page.locator("#current-phase").get_attribute("data-phase") == "debrief"
-    assert "1,600 persons" in fac.page.locator("#decisions").inner_text()
+    assert f"{sum(pledged.values()):,} persons" in fac.page.locator("#decisions").inner_text()
 
     # the debrief: the class among the model's runs, drawn, and the forecasts scored
     rus.page.locator("#debrief-link").wait_for(timeout=WAIT)
