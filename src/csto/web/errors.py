@@ -45,11 +45,16 @@ def _plain(value: object) -> object:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+#: The HTTP status of an error's kind; every other kind is the request's bad input (400).
+STATUS = {"unknown": 404, "forbidden": 403, "conflict": 409}
+
+
 def status_of(exc: CstoError) -> int:
-    """404 for a key the record, the law or the shipped folders do not hold; else the problem's own, or 400."""
+    """404 for a key the record, the law or the shipped folders do not hold, 403 for what a role may not see or do,
+    409 for the right request at the wrong moment; else the problem's own status, or 400."""
     if isinstance(exc, RequestProblem):
         return exc.status
-    return 404 if exc.kind == "unknown" else 400
+    return STATUS.get(exc.kind, 400)
 
 
 def error_body(error: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 PAGES = {
     "home": "/", "state": "/state/{state}", "organs": "/organs", "sources": "/sources", "conflicts": "/conflicts",
     "treaty": "/treaty", "obligations": "/obligations", "runner": "/runner", "new-scenario": "/runner/new",
-    "whatif": "/whatif", "backtest": "/backtest",
+    "whatif": "/whatif", "backtest": "/backtest", "exercise": "/exercise",
 }
 
 

@@ -34,13 +34,12 @@ from ...exercise import ExerciseError, ExerciseService
 from ...exercise import export as exported
 from .. import charts, pages
 from ..answer import ErrorAnswer, documented
-from ..errors import RequestProblem, status_of
+from ..errors import STATUS, RequestProblem, status_of
 from ..links import ServerLinks
 from ..params import known_only
 from .assets import bundle_name
 
 T = TypeVar("T")
-STATUS = {"forbidden": 403, "unknown": 404, "conflict": 409}
 #: Seconds between two looks at the games database for an open stream (a look costs a fraction of a ms).
 POLL_SECONDS = 0.5
 #: A comment line this often keeps a quiet stream open through proxies and shows a dead client.
