@@ -197,7 +197,21 @@ def test_the_documented_examples_run(real):
 
     doc = (Path(__file__).parents[2] / "docs" / "sqlite.md").read_text(encoding="utf-8")
     block = doc.split("```sql\n", 1)[1].split("```", 1)[0]
-    first, second = [q for q in block.split(";") if q.strip()]
+    first, second, third = [q for q in block.split(";") if q.strip()]
     members = {r[0] for r in real.execute(first)}
     assert {"RUS", "ARM", "KAZ", "KGZ", "TJK", "BLR"} <= members and "UZB" in members
     assert {(r[0], r[1]) for r in real.execute(second)} >= {("member", "full"), ("member", "frozen")}
+    hosted = {(r[0], r[1]): r[2] for r in real.execute(third)}
+    assert hosted[("KGZ", "cancelled")] == 1 and hosted[("KGZ", "moved")] == 1 and hosted[("KGZ", "held")] > 1
+
+
+def test_an_exercise_status_is_a_column_the_record_fills(real):
+    from typing import get_args
+
+    from csto.record.model import ExerciseStatus
+
+    cols = {c["name"]: c for c in columns(real, "exercises")}
+    assert cols["status"]["type"] == "TEXT" and cols["status"]["notnull"]
+    found = dict(real.execute("SELECT id, status FROM exercises").fetchall())
+    assert set(found.values()) == set(get_args(ExerciseStatus))
+    assert found["indestructible-brotherhood-2022"] == "cancelled" and found["indestructible-brotherhood-2023"] == "moved"

@@ -177,3 +177,25 @@ def test_negotiating_is_not_a_status_the_record_knows(fixture_record):
 
     with pytest.raises(UnknownError, match="unknown status 'negotiating'"):
         fixture_record.members("2020-01-01", status="negotiating")
+
+
+def test_an_exercise_status_outside_the_list_is_rejected_with_file_line_and_field(fixture_dir):
+    (fixture_dir / "zz.yaml").write_text(
+        "exercises:\n"
+        "  - id: drill-2020\n"
+        "    name: Drill 2020\n"
+        "    from: \"2020\"\n"
+        "    status: postponed\n"
+        "    sources: [src-paper]\n", encoding="utf-8")
+    with pytest.raises(RecordError) as info:
+        load(fixture_dir)
+    err = info.value
+    assert err.file.endswith("zz.yaml") and err.line == 5 and err.field == "exercises[0].status"
+    assert "'held', 'cancelled', 'moved' or 'planned'" in str(err) and "postponed" in str(err)
+
+
+def test_an_exercise_without_a_status_is_held(fixture_dir):
+    (fixture_dir / "zz.yaml").write_text(
+        "exercises:\n  - {id: drill-2020, name: Drill 2020, from: \"2020\", sources: [src-paper]}\n", encoding="utf-8")
+    [found] = load(fixture_dir).items("exercises")
+    assert found.status == "held"

@@ -149,10 +149,12 @@ def exercises(start: Annotated[str | None, typer.Option("--from", help="first da
     if format is Format.json:
         return emit_json(answers.exercises(rec, start=lo, end=hi))
     found = rec.exercises_between(lo, hi)
-    console.print(table("Exercises", ["exercise", "from", "to", "host", "participants", "sources"],
-                        [[x.id, x.start, x.end or "", x.host or "", " ".join(x.participants), cite(x.sources)]
-                         for x in found]))
+    console.print(table("Exercises", ["exercise", "from", "to", "status", "host", "participants", "sources"],
+                        [[x.id, x.start, x.end or "", x.status, x.host or "", " ".join(x.participants),
+                          cite(x.sources)] for x in found]))
     say(f"{len(found)} exercise(s); names, descriptions and notes: --format json")
+    say(("status: held (a source reports it held), cancelled (host: the planned one), moved (host: where it moved), "
+         "planned (announced; no source held reports it held)", "dim"))
 
 
 COMMANDS: list[Callable[..., object]] = [forces, budget, crises, missions, exercises]

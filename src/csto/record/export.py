@@ -129,7 +129,7 @@ def _exchange(a: Path, b: Path) -> bool:
 # --- the typed SQLite file -------------------------------------------------------------------------------
 
 #: Version of the typed file's layout (the ``meta`` table's ``layout``): raised when a table or column changes.
-SQLITE_LAYOUT = "1"
+SQLITE_LAYOUT = "2"  # 2: exercises.status
 #: Tables with a full-text index (Datasette offers a search box on them) and the columns indexed.
 FULL_TEXT = {"sources": ["title", "author", "publisher", "citation", "note"], "events": ["title", "description"],
              "opinions": ["speaker", "statement"], "conflicts": ["question", "preferred", "why"]}

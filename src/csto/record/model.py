@@ -202,11 +202,21 @@ class Tenure(Period):
     acting: bool = False
 
 
+class Place(Fact):
+    """Where something is (a formation's headquarters, its air base), with the sources that put it there."""
+
+    name: str
+
+
 class Formation(Period):
+    """A collective force; ``headquarters`` and ``base`` are set where a source names them."""
+
     id: Ident
     name: str
     kind: Literal["rapid-reaction", "peacekeeping", "rapid-deployment", "staff", "air", "other"]
     description: str | None = None
+    headquarters: Place | None = None
+    base: Place | None = None  # an air base or other installation the sources count among the formation
 
 
 class FormationMember(Period):
@@ -243,12 +253,21 @@ class Benefit(Fact):
     states: list[StateCode] = []
 
 
+#: What an exercise's sources report of it: ``held`` (a source reports it under way or over); ``cancelled`` (not
+#: held; ``host`` is the host it was planned for); ``moved`` (to ``host`` from the host first planned, named in the
+#: description); ``planned`` (announced or scheduled, and no source the record holds reports it held).
+ExerciseStatus = Literal["held", "cancelled", "moved", "planned"]
+
+
 class Exercise(Period):
+    """A joint exercise of CSTO forces, with its status as its sources report it (:data:`ExerciseStatus`)."""
+
     id: Ident
     name: str
     series: str | None = None
     host: StateCode | None = None
     participants: list[StateCode] = []
+    status: ExerciseStatus = "held"
     description: str | None = None
 
 

@@ -462,7 +462,8 @@ class Record:
             title = f"{self.states[a.state].name}: {a.kind} ({a.org}{', ' + a.instrument if a.instrument else ''})"
             out.append(Happening(a.date, f"act:{a.kind}", title, [a.state], _ids(a)))
         for x in self.exercises():
-            out.append(Happening(x.start, "exercise", x.name, x.participants, _ids(x), x.id))
+            title = x.name if x.status == "held" else f"{x.name} ({x.status})"  # never pass a cancelled one off as held
+            out.append(Happening(x.start, "exercise", title, x.participants, _ids(x), x.id))
         for m in self.missions():
             out.append(Happening(m.start, "mission", m.name, [m.host] + [c.state for c in m.contributors],
                                  _ids(m), m.id))
