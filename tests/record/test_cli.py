@@ -238,6 +238,43 @@ def test_forces_table_shows_strength_date_and_years_carried(alliance):
     assert "also recorded for 2009-10-20" in result.stdout
 
 
+def edited(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` (which must be there, once) replaced by ``new``."""
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def test_forces_table_shows_headquarters_and_base_where_the_record_has_them(fixture_dir):
+    (fixture_dir / "alliance.yaml").write_text(edited(
+        ALLIANCE, 'from: "2009-02-04", sources: [src-paper]}',
+        'from: "2009-02-04", sources: [src-paper],\n'
+        "     headquarters: {name: Moscow, sources: [{id: src-paper, passage: staff in Moscow}]},\n"
+        "     base: {name: Kant air base, note: Counted among the force., sources: [src-blog]}}"))
+    doc = answer("forces", "--on", "2010-01-01", "--data", fixture_dir)
+    [rrf] = doc["result"]
+    assert rrf["headquarters"] == {"name": "Moscow", "note": None,
+                                   "sources": [{"id": "src-paper", "passage": "staff in Moscow"}]}
+    assert rrf["base"]["sources"] == [{"id": "src-blog", "passage": None}]
+    result = run("forces", "--on", "2010-01-01", "--data", fixture_dir)
+    assert result.exit_code == 0, result.output
+    assert "Headquarters and bases" in result.stdout and "Moscow" in result.stdout and "Counted among" in result.stdout
+
+
+def test_forces_table_omits_headquarters_where_none_is_recorded(alliance):
+    result = run("forces", "--on", "2010-01-01", *alliance)
+    assert result.exit_code == 0 and "Headquarters" not in result.stdout
+    assert answer("forces", "--on", "2010-01-01", *alliance)["result"][0]["headquarters"] is None
+
+
+def test_exercises_table_and_json_show_the_status(fixture_dir):
+    (fixture_dir / "alliance.yaml").write_text(edited(
+        ALLIANCE, "  - {id: drill-2022, name: Drill 2022, ", "  - {id: drill-2022, name: Drill 2022, status: cancelled, "))
+    found = {x["id"]: x["status"] for x in answer("exercises", "--data", fixture_dir)["result"]}
+    assert found == {"drill-2019": "held", "drill-2022": "cancelled"}
+    result = run("exercises", "--data", fixture_dir)
+    assert result.exit_code == 0 and "status" in result.stdout and "cancelled" in result.stdout
+
+
 def test_forces_before_any_formation_says_so(alliance):
     result = run("forces", "--on", "2000-01-01", *alliance)
     assert result.exit_code == 0 and "No formation is recorded on 2000-01-01" in result.stdout

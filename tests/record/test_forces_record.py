@@ -45,3 +45,20 @@ def test_the_record_prefers_2001_for_the_central_asian_force_and_keeps_the_2021_
     [conflict] = [c for c in record.conflicts() if c.id == "crdf-founding-year"]
     assert "2021" in {c.value for c in conflict.claims} and conflict.preferred.startswith("25 May 2001")
     assert record.formation("crdf-central-asia").start == "2001-05-25"
+
+
+def test_the_central_asian_force_has_its_headquarters_and_air_base_each_with_sources(record):
+    from datetime import date
+
+    from csto import answers
+
+    found = {f["id"]: f for f in answers.forces(record, on=date(2006, 1, 1))["result"]}
+    crdf = found["crdf-central-asia"]
+    assert crdf["headquarters"]["name"] == "Bishkek" and crdf["base"]["name"] == "Kant air base"
+    assert {"id": "pub-jamestown-2001-05", "passage": "An operational headquarters, to be immediately sited in Bishkek"} \
+        in crdf["headquarters"]["sources"]
+    assert all("Kant" in (ref["passage"] or "") for ref in crdf["base"]["sources"])
+    assert list(crdf["base"]) == ["name", "note", "sources"]
+    # the formation's note no longer carries what the fields say
+    assert "Kant" not in (crdf["note"] or "") and "Headquarters" not in (crdf["note"] or "")
+    assert found["joint-staff-forces"]["headquarters"] is None and found["joint-staff-forces"]["base"] is None

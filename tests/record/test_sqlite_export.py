@@ -215,3 +215,15 @@ def test_an_exercise_status_is_a_column_the_record_fills(real):
     found = dict(real.execute("SELECT id, status FROM exercises").fetchall())
     assert set(found.values()) == set(get_args(ExerciseStatus))
     assert found["indestructible-brotherhood-2022"] == "cancelled" and found["indestructible-brotherhood-2023"] == "moved"
+
+
+def test_a_formation_headquarters_and_base_are_columns_with_their_sources_linked(real):
+    row = real.execute("SELECT headquarters_name, base_name FROM formations WHERE id = 'crdf-central-asia'").fetchone()
+    assert tuple(row) == ("Bishkek", "Kant air base")
+    assert ("source", "sources", "id") in foreign_keys(real, "formations_headquarters_sources")
+    assert ("formation", "formations", "id") in foreign_keys(real, "formations_base_sources")
+    cited = real.execute("SELECT field, source FROM fact_sources WHERE section = 'formations' "
+                         "AND fact = 'crdf-central-asia' AND field != 'sources' ORDER BY field, position").fetchall()
+    assert [tuple(r) for r in cited] == [("base.sources", "pub-itartass-2005-08-30"),
+                                         ("headquarters.sources", "pub-jamestown-2001-05"),
+                                         ("headquarters.sources", "pub-itartass-2005-08-30")]

@@ -199,3 +199,28 @@ def test_an_exercise_without_a_status_is_held(fixture_dir):
         "exercises:\n  - {id: drill-2020, name: Drill 2020, from: \"2020\", sources: [src-paper]}\n", encoding="utf-8")
     [found] = load(fixture_dir).items("exercises")
     assert found.status == "held"
+
+
+def test_an_unknown_source_of_a_formation_headquarters_is_named_with_its_line(fixture_dir):
+    (fixture_dir / "zz.yaml").write_text(
+        "formations:\n"
+        "  - id: rrf\n"
+        "    name: Rapid reaction force\n"
+        "    kind: rapid-reaction\n"
+        "    from: \"2009\"\n"
+        "    headquarters: {name: Moscow, sources: [src-paper, nope]}\n"
+        "    sources: [src-paper]\n", encoding="utf-8")
+    with pytest.raises(RecordError) as info:
+        load(fixture_dir)
+    err = info.value
+    assert (err.line, err.field, err.value) == (6, "formations.headquarters.sources[1]", "nope")
+
+
+def test_a_place_without_sources_is_rejected(fixture_dir):
+    (fixture_dir / "zz.yaml").write_text(
+        "formations:\n"
+        "  - {id: rrf, name: Force, kind: other, from: \"2009\", sources: [src-paper],\n"
+        "     base: {name: Kant air base}}\n", encoding="utf-8")
+    with pytest.raises(RecordError) as info:
+        load(fixture_dir)
+    assert info.value.field == "formations[0].base.sources" and "at least one source" in str(info.value)

@@ -68,6 +68,14 @@ def forces(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = N
                         [[f.formation.id, f.formation.start, " ".join(f.members) or "none recorded",
                           *_strength(f.strength)] for f in found]))
     say(("strength: the latest figure reported on or before the date, carried forward the years shown", "dim"))
+    placed = [f.formation for f in found if f.formation.headquarters or f.formation.base]
+    if placed:
+        console.print(table("Headquarters and bases", ["formation", "headquarters", "base", "sources"],
+                            [[x.id, x.headquarters.name if x.headquarters else "", x.base.name if x.base else "",
+                              cite([*(x.headquarters.sources if x.headquarters else []),
+                                    *(x.base.sources if x.base else [])])] for x in placed]))
+        _notes([(f"{x.id} {what}", place.note) for x in placed
+                for what, place in (("headquarters", x.headquarters), ("base", x.base)) if place])
     for f in found:
         if f.contributions:
             console.print(table(f"{f.formation.id}: national contributions in force on {when}",

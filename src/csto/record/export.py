@@ -129,7 +129,7 @@ def _exchange(a: Path, b: Path) -> bool:
 # --- the typed SQLite file -------------------------------------------------------------------------------
 
 #: Version of the typed file's layout (the ``meta`` table's ``layout``): raised when a table or column changes.
-SQLITE_LAYOUT = "2"  # 2: exercises.status
+SQLITE_LAYOUT = "3"  # 2: exercises.status; 3: formations' headquarters and base, fact_sources.field
 #: Tables with a full-text index (Datasette offers a search box on them) and the columns indexed.
 FULL_TEXT = {"sources": ["title", "author", "publisher", "citation", "note"], "events": ["title", "description"],
              "opinions": ["speaker", "statement"], "conflicts": ["question", "preferred", "why"]}
@@ -208,8 +208,8 @@ def _lay_out(table: _Table, model: type[BaseModel], section: str, path: str = ""
             table.children.append((child, _items(read)))
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
             _lay_out(table, annotation, section, f"{at}.", f"{prefix}{name}_", read, nullable or optional)
-        else:  # a source reference's id is the source: named so in its link table
-            column = "source" if at == "sources.id" else f"{prefix}{name}"
+        else:  # a source reference's id is the source: named so in its link table (a place's sources' too)
+            column = "source" if at == "sources.id" or at.endswith(".sources.id") else f"{prefix}{name}"
             table.columns.append(_Column(column, annotation, nullable or optional, read, _target(section, at)))
 
 
@@ -304,10 +304,12 @@ def _sqlite(record: Record, out: Path) -> None:
                 rows[section].append(_rows(table, item, fixed, rows))
             for name, found in rows.items():
                 db.table(name).insert_all(found)
-            source_links += [(section, child.name) for child, _ in table.children if child.name == f"{section}_sources"]
+            # the fact's own sources and those of a nested fact (a formation's headquarters: field headquarters.sources)
+            source_links += [(section, child.name, child.name.removeprefix(f"{section}_").replace("_sources", ".sources"))
+                             for child, _ in table.children if child.name.endswith("_sources")]
         db.create_view("fact_sources", " UNION ALL ".join(
-            f"SELECT '{section}' AS section, CAST([{_singular(section)}] AS TEXT) AS fact, position, source, passage "
-            f"FROM [{name}]" for section, name in source_links))
+            f"SELECT '{section}' AS section, CAST([{_singular(section)}] AS TEXT) AS fact, '{field}' AS field, "
+            f"position, source, passage FROM [{name}]" for section, name, field in source_links))
     for name, columns in FULL_TEXT.items():
         db.table(name).enable_fts(columns, create_triggers=False)
     db.close()

@@ -129,7 +129,7 @@ REFERENCES: dict[str, list[tuple[str, str]]] = {
     "opinions": [("source", "sources")],
 }
 #: Paths, in any section, that name a source (checked by ``_source_refs`` with their own wording).
-SOURCE_PATHS = ("sources.id", "quote.source", "claims.source", "source")
+SOURCE_PATHS = ("sources.id", "quote.source", "claims.source", "source", "headquarters.sources.id", "base.sources.id")
 
 
 def values_at(item: object, path: str):
@@ -168,6 +168,10 @@ def _source_refs(loc: Located):
         sub = getattr(item, name, None)
         if sub is not None:
             yield sub.source, loc.line_of(name), f"{name}.source"
+    for name in ("headquarters", "base"):  # places with sources of their own (a formation's)
+        place = getattr(item, name, None)
+        for i, ref in enumerate(place.sources if place is not None else []):
+            yield ref.id, loc.line_of(name), f"{name}.sources[{i}]"
     for i, claim in enumerate(getattr(item, "claims", None) or []):
         yield claim.source, loc.line_of("claims"), f"claims[{i}].source"
 

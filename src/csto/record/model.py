@@ -202,10 +202,12 @@ class Tenure(Period):
     acting: bool = False
 
 
-class Place(Fact):
+class Place(Base):
     """Where something is (a formation's headquarters, its air base), with the sources that put it there."""
 
     name: str
+    note: str | None = None
+    sources: Sources
 
 
 class Formation(Period):
