@@ -47,8 +47,8 @@ LAZY = {
                                     "it decided."),
     "missions": ("csto.cli.alliance", "Every CSTO mission: host, kind, dates, personnel and each state's "
                                       "contingent."),
-    "exercises": ("csto.cli.alliance", "Joint exercises whose dates overlap a period (default: all): series, host, "
-                                       "participants."),
+    "exercises": ("csto.cli.alliance", "Joint exercises whose dates overlap a period (default: all): host, "
+                                       "participants, status (held, cancelled, moved, planned)."),
     "obligations": ("csto.cli.treaty", "What the Treaty and the Charter require for an event: obligations, flags "
                                        "and a trace."),
     "article": ("csto.cli.treaty", "One article: every version (or the one in force on --on), its text, sources "

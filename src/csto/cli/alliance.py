@@ -151,7 +151,7 @@ def missions(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
 def exercises(start: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM-DD")] = None,
               end: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD")] = None,
               format: FormatOpt = Format.table, data: DataOpt = None) -> None:
-    """Joint exercises whose dates overlap a period (default: all): series, host, participants."""
+    """Joint exercises whose dates overlap a period (default: all): host, participants, status (held, cancelled, moved, planned)."""
     lo, hi = day(start, "--from"), day(end, "--to")
     rec = open_record(data)
     if format is Format.json:

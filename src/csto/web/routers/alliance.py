@@ -16,8 +16,8 @@ Svc = Annotated[Service, Depends(of)]
 On = Annotated[str | None, Query(description="the date asked about, YYYY-MM-DD (default: today)")]
 
 
-@router.get("/forces", **documented("forces", "list of formations {id, from, to, name, kind, members, strength, "
-                                              "contributions, other_contribution_dates, note, sources}"))
+@router.get("/forces", **documented("forces", "list of formations {id, from, to, name, kind, headquarters, base, members, "
+                                              "strength, contributions, other_contribution_dates, note, sources}"))
 async def forces(s: Svc, on: On = None) -> Any:
     """The collective forces on a date: members, strength (the latest figure, carried forward), contributions."""
     return answers.forces(s.record, on=day_or_today(on))
