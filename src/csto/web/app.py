@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from . import errors, pages
+from .answer import KeptAnswers
 from .routers import alliance, assets, exercise, record, simulation, treaty
 from .routers import pages as page_routes
 from .service import Service
@@ -53,6 +54,7 @@ def create_app(data: Path | None = None, warm: bool = False, games: Path | None 
     app.state.service = service
     app.state.games = games
     app.add_middleware(errors.BodyLimit, limit=service.max_text)
+    app.add_middleware(KeptAnswers)  # the record's answers, kept as bytes: pure functions of the record and day
 
     def error_page(request: Request, error: dict[str, Any], status: int) -> HTMLResponse:
         try:

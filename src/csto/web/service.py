@@ -20,6 +20,7 @@ from .. import answers
 from ..record import Record
 from ..record.yamlio import InlineDocument, RecordError, read, read_text
 from ..treaty import Law, law_for, scenario_schema
+from .answer import Kept
 from .errors import RequestProblem
 
 #: The largest scenario text accepted in a request (bytes): the shipped scenarios are 1-3 KB.
@@ -62,6 +63,8 @@ class Service:
     max_text: int = MAX_TEXT
     #: at most this many simulations or backtests computed at once (the others wait): one per core
     busy: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(2))
+    #: the record's answers as sent, by day, address and query string (:class:`csto.web.answer.KeptAnswers`)
+    kept: Kept = field(default_factory=Kept)
 
     @classmethod
     def open(cls, data: Path | None = None, **limits: Any) -> Service:
