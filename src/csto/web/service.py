@@ -10,6 +10,7 @@ for, and keeps the answers of the slow questions (simulate, backtest) for the ne
 from __future__ import annotations
 
 import functools
+import gc
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,6 +74,11 @@ class Service:
         # Never written through: the file is opened mode=ro by Record, and this refuses writes even if asked.
         record.db.execute("PRAGMA query_only = ON")
         base = Path(record.data_dir) if record.data_dir else Path.cwd()
+        # What is loaded now lives as long as the process: out of the cyclic collector's sight, a full collection
+        # under load walks only what requests made (one took 76 ms and set the API's p99 at 16 connections to
+        # 93 ms; frozen: 3 ms and 43 ms).
+        gc.collect()
+        gc.freeze()
         return cls(record, base.parent / "scenarios", base / "treaty" / "overlays", **limits)
 
     # --- the shipped inputs ------------------------------------------------------------------------
