@@ -11,6 +11,7 @@ only files inside its own folder.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -27,6 +28,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "build" / "screenshots"
+#: The README's pictures of the pages, written by the tests when ``CSTO_WEB_DOCS=1`` (docs/web.md, "Tests").
+DOCS = ROOT / "docs" / "img" / "screens"
 CHROMIUM = os.environ.get("CSTO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # As the machine's notes advise: no background connections, which a closed network refuses.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -157,6 +160,25 @@ class Visit:
         clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": min(height, TALLEST)}
         self.page.screenshot(path=str(path), full_page=full_page, clip=clip)
         assert path.stat().st_size > 0
+        return path
+
+    def readme_shot(self, name: str, below: str | None = None, height: int = 1000) -> Path | None:
+        """With ``CSTO_WEB_DOCS=1``: the README's picture of this page, ``height`` pixels from the top (or from just
+        above the element ``below``), 1280 wide, in 256 colours, to docs/img/screens/NAME.png. Else nothing."""
+        if not os.environ.get("CSTO_WEB_DOCS"):
+            return None
+        top = 0.0
+        if below is not None:
+            top = max(0.0, self.page.evaluate(f"document.querySelector({below!r}).getBoundingClientRect().top "
+                                              "+ window.scrollY") - 16)
+        raw = self.page.screenshot(full_page=True, clip={"x": 0, "y": top, "width": VIEWPORT["width"],
+                                                          "height": height})
+        from PIL import Image
+
+        DOCS.mkdir(parents=True, exist_ok=True)
+        path = DOCS / f"{name}.png"
+        with Image.open(io.BytesIO(raw)) as image:
+            image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
         return path
 
     def clean(self) -> None:

@@ -27,6 +27,9 @@ PAGES = {
     "unknown-address": ("/state/UZB/nothing", 0, 404),
 }
 
+#: The README's pictures taken here (with CSTO_WEB_DOCS=1): page -> (the element they start above, their height).
+README = {"home": (None, 1000), "obligations": ("section.event", 1100)}
+
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_renders_in_the_browser_with_nothing_from_elsewhere(visit, name):
@@ -40,6 +43,8 @@ def test_every_page_renders_in_the_browser_with_nothing_from_elsewhere(visit, na
         assert page.locator("section.error[role=alert]").is_visible()
         assert page.locator("section.error dd code").first.inner_text() == "unknown"
     visit.shot(name)
+    if name in README:
+        visit.readme_shot(name, *README[name])
     visit.clean()
 
 

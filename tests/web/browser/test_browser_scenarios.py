@@ -34,6 +34,7 @@ def test_running_a_scenario_shows_its_charts_and_its_numbers(visit):
     shown = page.locator("table.outcomes tbody tr").evaluate_all("rows => rows.map((r) => r.dataset.outcome)")
     assert shown == list(answer["result"]["outcomes"]) and shown
     visit.shot("runner-ran")
+    visit.readme_shot("runner", height=1300)
     visit.clean()
 
 
