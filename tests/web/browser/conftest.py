@@ -97,8 +97,10 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[str]:
-    """`csto serve` on a free loopback port, for the whole session; its address."""
-    proc, base = start_server(tmp_path_factory.mktemp("serve") / "serve.log")
+    """`csto serve` on a free loopback port, for the whole session (a games database of its own: the navigation
+    reaches the exercise's pages); its address."""
+    folder = tmp_path_factory.mktemp("serve")
+    proc, base = start_server(folder / "serve.log", "--games", str(folder / "games.sqlite"))
     yield base
     stop_server(proc)
 
