@@ -23,6 +23,8 @@ PAGES = {
     "whatif": ("/whatif?scenario=kazakhstan-2022-01&runs=500&b_overlay=stand-aside", 1, 200),
     "backtest": ("/backtest?particles=128&reps=4&repeats=1", 1, 200),
     "api-reference": ("/docs", 0, 200),
+    "exercise-new": ("/exercise", 0, 200),  # the classroom exercise's pages in play: tests/web/browser/test_exercise_browser.py
+    "exercise-join-form": ("/exercise/join", 0, 200),
     "unknown-state": ("/state/ZZZ", 0, 404),
     "unknown-address": ("/state/UZB/nothing", 0, 404),
 }
