@@ -115,6 +115,7 @@ def test_unknown_addresses_and_methods(client, error_of):
     assert r.status_code == 405 and error_of(r)["field"] == "method"
     page = client.get("/no/such/page")
     assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert client.get("/nothing").status_code == 404  # one unknown segment too (not 405 from a form's route)
     assert "no page or endpoint" in page.text
 
 

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from .. import pages
-from ..errors import RequestProblem
 from ..links import ServerLinks
 from ..params import of
 from ..schemaform import fields
@@ -89,14 +88,21 @@ POSTED: dict[str, tuple[Callable[..., pages.Page], tuple[str, ...]]] = {"obligat
           "whatif": (pages.whatif, ("scenario", "text", "runs", "seed", "a_on", "a_overlay", "b_on", "b_overlay"))}
 
 
-@router.post("/{page}", summary="obligations, runner or what-if with the same inputs as a posted form")
-async def posted_form(request: Request, s: Svc, page: str) -> HTMLResponse:
-    if page not in POSTED:
-        raise RequestProblem("usage", f"method POST is not allowed at /{page}", "method", "POST", status=405)
+def _posted(page: str):
+    """The page ``page`` with the same inputs as a posted form (a scenario text too long for an address)."""
     render, names = POSTED[page]
-    form = await request.form()
-    given = {n: str(form[n]) if n in form else request.query_params.get(n) for n in names}
-    return _html(await run_in_threadpool(render, s, _links(request), **given))
+
+    async def posted_form(request: Request, s: Svc) -> HTMLResponse:
+        form = await request.form()
+        given = {n: str(form[n]) if n in form else request.query_params.get(n) for n in names}
+        return _html(await run_in_threadpool(render, s, _links(request), **given))
+
+    return posted_form
+
+
+# one route per page that takes a form (a catch-all /{page} would answer 405 to a GET of any unknown address)
+for _page in POSTED:
+    router.post(f"/{_page}", summary=f"{_page} with the same inputs as a posted form")(_posted(_page))
 
 
 @router.get("/backtest", summary="backtest: every recorded crisis predicted out of sample")

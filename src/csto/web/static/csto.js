@@ -49,7 +49,7 @@ function drawCharts() {
   document.querySelectorAll("div.vega[data-spec]").forEach((el) => {
     const script = document.getElementById(el.dataset.spec);
     if (!script) return;
-    window.vegaEmbed(el, JSON.parse(script.textContent), { actions: { export: true, source: true, compiled: false, editor: false } })
+    window.vegaEmbed(el, JSON.parse(script.textContent), { renderer: "svg", actions: { export: true, source: true, compiled: false, editor: false } })
       .catch((err) => { el.textContent = "The chart could not be drawn: " + err; });
   });
 }
