@@ -349,7 +349,9 @@ class Record:
         when frozen: ``member (frozen)``, ``observer (parliamentary-assembly)``.
         """
         table: dict[str, dict[str, str]] = defaultdict(dict)
-        for m in self.valid_on(Membership, on):
+        day = _day(on)
+        # the periods read once from the table's columns, as members() reads them (nothing validated per call)
+        for m in (p for p in self._periods if p.from_day <= day and (p.to_day is None or p.to_day >= day)):
             qualifiers = [q for q in (m.level if m.level != "organization" else None,
                                       m.participation if m.participation != "full" else None) if q]
             label = f"{m.status} ({', '.join(qualifiers)})" if qualifiers else m.status
