@@ -243,6 +243,9 @@ def option(argv: list[str], name: str, default: str) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if "-h" in argv or "--help" in argv:
+        print(__doc__)
+        return 0
     if "--generate" in argv:
         a = json.loads(option(argv, "--generate", "{}"))
         paths = addresses(a["states"], a["seed"], a["mix"])
