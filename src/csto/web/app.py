@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from . import errors, pages
 from .answer import KeptAnswers
-from .routers import alliance, assets, exercise, record, simulation, treaty
+from .routers import alliance, assets, exercise, exercise_pages, record, simulation, treaty
 from .routers import pages as page_routes
 from .service import Service
 
@@ -65,7 +65,7 @@ def create_app(data: Path | None = None, warm: bool = False, games: Path | None 
                                 status_code=status)
 
     errors.install(app, error_page)
-    for router in (record.router, alliance.router, treaty.router, simulation.router, exercise.api, exercise.site,
+    for router in (record.router, alliance.router, treaty.router, simulation.router, exercise.api, exercise_pages.site,
                    page_routes.router, assets.router):
         app.include_router(router)
     if games is not None:  # a bad games file is refused before anything listens
