@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from test_real_record import normalise  # the one reading of a quote against its seed
 
 from csto.record import Record, default_data_dir
 
@@ -18,9 +17,6 @@ def record():
     rec.close()
 
 
-def normalise(text: str) -> str:
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 @pytest.fixture(scope="module")

@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
         checked = svc.replay(game)
         if format == Format.json:
             return _emit("exercise replay", {"game": game, "db": svc.store.path}, checked,
-                         svc.show(game)["provenance"]["record_hash"])
+                         svc.record_hash(game))
         say(f"{game}: {checked['events']} events replayed from seed {checked['seed']}: the same state after every "
             f"event ({checked['state_hash'][:16]}...); {checked['submissions']} submissions, phase {checked['phase']}")
 
@@ -157,7 +157,7 @@ def register(app: typer.Typer) -> None:
         issued = svc.issue_token(game, role)
         if format == Format.json:
             return _emit("exercise token", {"game": game, "role": role, "db": svc.store.path}, issued,
-                         svc.show(game)["provenance"]["record_hash"])
+                         svc.record_hash(game))
         say((f"Token for {role} (keep it secret): ", "bold"), issued["token"])
 
     @exercise_app.command("list")

@@ -31,18 +31,8 @@ class RequestProblem(CstoError):
     """A bad request to the web face: a parameter, the body, the method or the address, named with its value."""
 
     def __init__(self, kind: str, message: str, field: str | None = None, value: object = None, status: int = 400):
-        super().__init__(message)
-        self.kind, self.field, self.value, self.status = kind, field, value, status
-
-    def as_dict(self) -> dict:
-        return {**super().as_dict(), "field": self.field, "value": _plain(self.value)}
-
-
-def _plain(value: object) -> object:
-    if value is None or isinstance(value, (bool, int, float)) and len(shown(value)) <= 80:
-        return value
-    text = value if isinstance(value, str) else shown(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+        super().__init__(message, field=field, value=value)  # CstoError.as_dict gives field and the value, cut
+        self.kind, self.status = kind, status
 
 
 #: The HTTP status of an error's kind; every other kind is the request's bad input (400).
