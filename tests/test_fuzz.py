@@ -32,6 +32,13 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 10
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 runner = CliRunner()
+PROGRESS = os.environ.get("CSTO_FUZZ_LOG")  # a long run's progress: one line per input, for ``tail -f``
+
+
+def progress(surface: str, outcome: str) -> None:
+    if PROGRESS:
+        with open(PROGRESS, "a", encoding="utf-8") as log:
+            log.write(f"{surface}\t{outcome}\n")
 
 COMMANDS = ["members", "history", "timeline", "organs", "who", "events", "conflicts", "sources", "overlap",
             "check", "obligations", "article", "articles", "export", "forces", "budget", "crises", "missions",
@@ -44,8 +51,9 @@ HOSTILE = ["[/x]", "[bold]", ":100:", "2022-02-30", "0000-01-01", "2022-01-10", 
 token = st.one_of(st.sampled_from(OPTIONS), st.sampled_from(HOSTILE), st.text(max_size=12))
 
 
-def check(result) -> None:
+def check(result, surface: str = "") -> None:
     """The contract: exit 0 or 2, no traceback, and a JSON error (if any) of the documented shape."""
+    progress(surface, str(result.exit_code))
     assert result.exit_code in (0, 2), (result.exit_code, result.stdout[-500:], result.stderr[-500:])
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
     if result.exit_code == 2 and result.stdout.startswith("{"):
@@ -67,7 +75,7 @@ def test_generated_command_lines_exit_0_or_2(command, args):
         extra = [str(Path(out) / "export")] if command == "export" else []
         if command == "export":
             args = [a for a in args if a not in ("--data",)]
-        check(runner.invoke(app, [command, *args, *extra]))
+        check(runner.invoke(app, [command, *args, *extra]), "command-line")
 
 
 def mutate(text: str, draw) -> str:
@@ -101,7 +109,7 @@ def test_mutated_scenarios_exit_0_or_2(data):
         path = Path(tmp) / "s.yaml"
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
         check(runner.invoke(app, ["obligations", str(path), "--brief", "--format",
-                                  data.draw(st.sampled_from(["json", "table"]))]))
+                                  data.draw(st.sampled_from(["json", "table"]))]), "scenario")
 
 
 @FUZZ
@@ -112,7 +120,7 @@ def test_mutated_overlays_exit_0_or_2(data):
         path = Path(tmp) / "o.yaml"
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
         check(runner.invoke(app, ["obligations", str(SCENARIO), "--overlay", str(path), "--brief", "--format",
-                                  data.draw(st.sampled_from(["json", "table"]))]))
+                                  data.draw(st.sampled_from(["json", "table"]))]), "overlay")
 
 
 class Hang(Exception):
@@ -177,7 +185,8 @@ def test_mutated_data_folders_check_exits_0_or_2(data_copy, data):
     signal.alarm(60)
     try:
         check(runner.invoke(app, ["check", "--data", str(folder), "--format",
-                                  data.draw(st.sampled_from(["json", "table"]))], catch_exceptions=False))
+                                  data.draw(st.sampled_from(["json", "table"]))], catch_exceptions=False),
+              f"data-folder:{how}")
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
