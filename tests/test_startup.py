@@ -49,6 +49,16 @@ def test_members_imports_only_its_own_command_module():
     assert not {"csto.cli.alliance", "csto.cli.treaty", "csto.treaty", "csto.record.export"} & modules
 
 
+def test_members_on_a_compiled_record_builds_no_model_and_parses_no_yaml():
+    """The record's columns answer ``members``: once the record is compiled, the command neither imports the YAML
+    parser and the build nor imports the entity models (imported on first use)."""
+    imported("members", "--on", "2022-01-10")  # compiles the record if this cache has not yet
+    modules = imported("members", "--on", "2022-01-10")
+    assert "csto.record.query" in modules
+    assert not {"yaml", "csto.record.yamlio", "csto.record.load", "csto.record.build", "csto.record.model"} & modules
+    assert "csto.record.model" in imported("history", "ARM")  # a command that reads models imports them
+
+
 def test_a_lazy_command_loads_its_module_when_it_runs_and_only_then():
     assert "numpy" not in imported("--help")
     assert "numpy" in imported("simulate", "--help")

@@ -8,7 +8,8 @@ import pytest
 
 from csto.record import Record
 from csto.record.load import load
-from csto.record.store import compile_record, content_hash, write
+from csto.record.build import write
+from csto.record.store import compile_record, content_hash
 
 KAZ = "states:\n  - {{code: KAZ, name: {name}, sources: [src-paper]}}\n"
 
@@ -77,16 +78,16 @@ def test_a_file_with_errors_keeps_nothing(fixture_dir, cache):
 
 def _reads(monkeypatch):
     """Count the YAML files the loader reads again (instead of reusing what it kept)."""
-    import csto.record.store as store
+    import csto.record.build as build
 
     read: list = []
-    original = store.load_file
+    original = build.load_file
 
     def counting(path, *args, **kwargs):
         read.append(path)
         return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(store, "load_file", counting)
+    monkeypatch.setattr(build, "load_file", counting)
     return read
 
 

@@ -13,7 +13,7 @@ from rich.tree import Tree
 
 from .. import answers
 from ..record import CSTO, Record
-from ..record.model import Status
+from ..record.kinds import Status
 from .common import (
     DataOpt,
     Format,
@@ -69,7 +69,7 @@ def members(on: OnOpt = None,
                           cite(r.sources)]
                          for r in rows]))
     say(f"{len(rows)} state(s)")
-    coverage = rec.organization(org).coverage
+    coverage = rec.coverage(org)
     if coverage:
         say((f"coverage of {org.upper()} in the record: {coverage}", "dim"))
 

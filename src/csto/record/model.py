@@ -13,6 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from ..errors import FieldProblem
 from . import dates
+from .kinds import ActKind, EventKind, Level, Status
 
 DateText = Annotated[str, BeforeValidator(dates.check)]
 StateCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -136,12 +137,6 @@ class Organization(Fact):
     coverage: str | None = None  # which memberships the record holds, where it holds only some
 
 
-# No "negotiating": neither the Charter nor the 2018 documents on observers and partners know such a status; the
-# one source that speaks of states negotiating is held as an attributed claim (conflict negotiating-states).
-Status = Literal["member", "observer", "partner", "suspended", "applicant"]
-Level = Literal["organization", "parliamentary-assembly"]
-
-
 class Membership(Period):
     """A state's status in an organization over one period."""
 
@@ -150,12 +145,6 @@ class Membership(Period):
     status: Status
     level: Level = "organization"
     participation: Literal["full", "frozen"] = "full"
-
-
-ActKind = Literal[
-    "signature", "accession", "ratification", "entry-into-force", "withdrawal", "non-extension",
-    "suspension", "freeze", "return", "status-granted", "application", "agreement",
-]
 
 
 class Act(Fact):
@@ -290,11 +279,6 @@ class Mission(Period):
     equipment: int | None = Field(default=None, gt=0)
     contributors: list[Contingent] = []
     description: str | None = None
-
-
-EventKind = Literal[
-    "milestone", "summit", "statement", "request", "decision", "deployment", "withdrawal", "agreement", "conflict",
-]
 
 
 class Event(Fact):

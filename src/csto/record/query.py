@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import os
 import sqlite3
@@ -10,44 +12,55 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple, TypeVar, get_args, overload
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, get_args, overload
 
-from ..errors import CstoError, DateError
+from ..errors import CstoError, DateError, RecordError
 from . import dates
-from .model import (
-    SECTIONS,
-    Act,
-    ActKind,
-    Base,
-    Benefit,
-    BudgetShare,
-    Conflict,
-    Contribution,
-    Crisis,
-    Event,
-    EventKind,
-    Exercise,
-    Formation,
-    FormationMember,
-    Membership,
-    Mission,
-    Office,
-    Opinion,
-    Organ,
-    Organization,
-    Source,
-    State,
-    Status,
-    Strength,
-    Tenure,
-)
+from .kinds import ActKind, EventKind, Status
 from .store import compile_record
-from .yamlio import RecordError
+
+
+class _Models:
+    """The entity models' module (:mod:`csto.record.model`), imported on first use.
+
+    Building the models costs a fifth of the start-up of a command that reads only the tables' columns
+    (``csto members``): such a command never imports them. The import system makes the first use safe from
+    several threads at once.
+    """
+
+    def __getattr__(self, name: str):
+        return getattr(importlib.import_module("csto.record.model"), name)
+
+
+if TYPE_CHECKING:
+    from . import model
+    from .model import (
+        Act,
+        Base,
+        Benefit,
+        Conflict,
+        Contribution,
+        Exercise,
+        Formation,
+        Membership,
+        Opinion,
+        Organ,
+        Source,
+        State,
+        Strength,
+        Tenure,
+    )
+else:
+    model = _Models()
+
+
+@functools.cache
+def _section_of(entity: type) -> str:
+    """The section (table) a model class is stored in."""
+    return next(name for name, kind in model.SECTIONS.items() if kind is entity)
 
 CSTO = "CSTO"
-M = TypeVar("M", bound=Base)
-#: model class -> its section's name (the table it is stored in)
-SECTION_OF: dict[type, str] = {model: name for name, model in SECTIONS.items()}
+M = TypeVar("M", bound="Base")
 
 
 class UnknownError(CstoError, LookupError):
@@ -183,10 +196,10 @@ class Record:
         """Every entity of ``section`` (optionally filtered by an SQL condition), as typed models.
 
         ``section`` is a model class (``Record.all(Organ)`` is a ``list[Organ]``) or a section's name."""
-        name = section if isinstance(section, str) else SECTION_OF[section]
-        model = SECTIONS[name]
+        name = section if isinstance(section, str) else _section_of(section)
+        entity = model.SECTIONS[name]
         sql = f'SELECT json FROM "{name}"' + (f" WHERE {where}" if where else "") + f" ORDER BY {order}"
-        return [model.model_validate_json(r["json"]) for r in self.db.execute(sql, params)]
+        return [entity.model_validate_json(r["json"]) for r in self.db.execute(sql, params)]
 
     @overload
     def valid_on(self, section: type[M], on: date | str, where: str = "", params: tuple = ()) -> list[M]: ...
@@ -204,7 +217,7 @@ class Record:
 
     @cached_property
     def states(self) -> dict[str, State]:
-        return {s.code: s for s in self.all(State)}
+        return {s.code: s for s in self.all(model.State)}
 
     def state(self, code: str) -> State:
         code = code.upper()
@@ -218,17 +231,36 @@ class Record:
 
     @cached_property
     def _organizations(self) -> list:
-        return self.all(Organization)
+        return self.all(model.Organization)
 
     def organization(self, org_id: str):
         """The organization with this id (case-insensitive: 'csto' is the CSTO)."""
-        for o in self.organizations():
-            if o.id.upper() == org_id.upper():
-                return o
-        raise UnknownError(f"unknown organization {org_id!r}: expected one of {', '.join(self.organization_ids())}")
+        found = self._organization_id(org_id)
+        return next(o for o in self.organizations() if o.id == found)
 
     def organization_ids(self) -> list[str]:
-        return [o.id for o in self.organizations()]
+        return list(self._coverage)
+
+    def coverage(self, org_id: str) -> str | None:
+        """Which memberships of the organization the record holds, where it holds only some (else None)."""
+        return self._coverage[self._organization_id(org_id)]
+
+    def _organization_id(self, org_id: str) -> str:
+        """The id as the record writes it, or UnknownError."""
+        for known in self._coverage:
+            if known.upper() == org_id.upper():
+                return known
+        raise UnknownError(f"unknown organization {org_id!r}: expected one of {', '.join(self._coverage)}")
+
+    @cached_property
+    def _coverage(self) -> dict[str, str | None]:
+        """Organization id -> coverage, in the record's order, from the table's columns (nothing validated)."""
+        return dict(self.db.execute("SELECT id, coverage FROM organizations ORDER BY rowid").fetchall())
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        """State code -> name, from the table's columns (``members`` needs no validated State)."""
+        return dict(self.db.execute("SELECT code, name FROM states").fetchall())
 
     def _row(self, m: Membership, status: str | None = None) -> StatusRow:
         return StatusRow(m.state, self.states[m.state].name, m.org, status or m.status, m.level,
@@ -239,7 +271,7 @@ class Record:
                   level: str = "organization") -> Membership | None:
         """The state's status period in ``org`` on ``on``, or None."""
         self.state(state)
-        found = self.valid_on(Membership, on, "state = ? AND org = ? AND level = ?", (state.upper(), org, level))
+        found = self.valid_on(model.Membership, on, "state = ? AND org = ? AND level = ?", (state.upper(), org, level))
         return found[0] if found else None
 
     def members(self, on: date | str, status: str = "member", org: str = CSTO) -> list[StatusRow]:
@@ -253,7 +285,7 @@ class Record:
         valid = {*get_args(Status), "former", "all"}
         if status not in valid:
             raise UnknownError(f"unknown status {status!r}: expected one of {', '.join(sorted(valid))}")
-        org = self.organization(org.upper()).id
+        org = self._organization_id(org)
         day = _day(on)
         current = [self._spanning(p) for p in self._periods
                    if p.org == org and p.from_day <= day and (p.to_day is None or p.to_day >= day)]
@@ -274,7 +306,7 @@ class Record:
         if row is None:
             first, last = self._spans[p.rowid]
             row = self._rows[(p.rowid, p.status)] = StatusRow(
-                p.state, self.states[p.state].name, p.org, p.status, p.level, p.participation, first.start, last.end,
+                p.state, self._names[p.state], p.org, p.status, p.level, p.participation, first.start, last.end,
                 list(p.sources), p.note, first.from_attested)
         return row
 
@@ -323,7 +355,7 @@ class Record:
             row = self._rows.get((p.rowid, "former"))
             if row is None:
                 row = self._rows[(p.rowid, "former")] = StatusRow(
-                    p.state, self.states[p.state].name, p.org, "former", p.level, p.participation, p.start, p.end,
+                    p.state, self._names[p.state], p.org, "former", p.level, p.participation, p.start, p.end,
                     list(p.sources), p.note, p.from_attested)
             rows.append(row)
         return rows
@@ -331,8 +363,8 @@ class Record:
     def history(self, state: str) -> dict:
         """Every status period and every dated act of ``state``, in every organization, oldest first."""
         code = self.state(state).code
-        periods = self.all(Membership, "state = ?", (code,), "from_day")
-        acts = self.all(Act, "state = ?", (code,))
+        periods = self.all(model.Membership, "state = ?", (code,), "from_day")
+        acts = self.all(model.Act, "state = ?", (code,))
         return {"state": code, "name": self.states[code].name,
                 "periods": sorted(periods, key=lambda m: (dates.first_day(m.start), m.org)),
                 "acts": sorted(acts, key=lambda a: dates.first_day(a.date))}
@@ -340,7 +372,7 @@ class Record:
     def timeline(self, org: str = CSTO) -> list[StatusRow]:
         """Every status period in ``org``, by state and start."""
         org = self.organization(org).id
-        return [self._row(m) for m in self.all(Membership, "org = ?", (org,), "state, from_day")]
+        return [self._row(m) for m in self.all(model.Membership, "org = ?", (org,), "state, from_day")]
 
     def overlap(self, on: date | str) -> dict[str, dict[str, str]]:
         """States x organizations on ``on``: the status each state holds, where it holds one.
@@ -362,10 +394,10 @@ class Record:
     # --- organs and offices -------------------------------------------------------------------
 
     def organs(self, on: date | str | None = None) -> list[Organ]:
-        return self.valid_on(Organ, on) if on else self.all(Organ)
+        return self.valid_on(model.Organ, on) if on else self.all(model.Organ)
 
     def organ(self, organ_id: str) -> Organ:
-        found = self.all(Organ, "id = ?", (organ_id,))
+        found = self.all(model.Organ, "id = ?", (organ_id,))
         if not found:
             raise UnknownError(f"unknown organ {organ_id!r}: expected one of {', '.join(o.id for o in self.organs())}")
         return found[0]
@@ -378,34 +410,34 @@ class Record:
         return dict(tree)
 
     def offices(self) -> list:
-        return self.all(Office)
+        return self.all(model.Office)
 
     def holder(self, office: str, on: date | str) -> list[Tenure]:
         """Who held ``office`` on ``on`` (acting holders included, marked ``acting``)."""
         ids = {o.id for o in self.offices()}
         if office not in ids:
             raise UnknownError(f"unknown office {office!r}: expected one of {', '.join(sorted(ids))}")
-        return self.valid_on(Tenure, on, "office = ?", (office,))
+        return self.valid_on(model.Tenure, on, "office = ?", (office,))
 
     def tenures(self, office: str) -> list[Tenure]:
-        return self.all(Tenure, "office = ?", (office,), "from_day")
+        return self.all(model.Tenure, "office = ?", (office,), "from_day")
 
     # --- forces, budget, missions -------------------------------------------------------------
 
     def forces(self, on: date | str) -> list[dict]:
         """Each formation in existence on ``on`` with its strength and national contributions then."""
         out = []
-        for f in self.valid_on(Formation, on):
-            strengths = self.valid_on(Strength, on, "formation = ?", (f.id,))
-            contributions = self.valid_on(Contribution, on, "formation = ?", (f.id,))
+        for f in self.valid_on(model.Formation, on):
+            strengths = self.valid_on(model.Strength, on, "formation = ?", (f.id,))
+            contributions = self.valid_on(model.Contribution, on, "formation = ?", (f.id,))
             out.append({"formation": f, "strengths": strengths, "contributions": contributions})
         return out
 
     def formation(self, formation_id: str):
         """The formation with this id."""
-        found = self.all(Formation, "id = ?", (formation_id,))
+        found = self.all(model.Formation, "id = ?", (formation_id,))
         if not found:
-            ids = ", ".join(f.id for f in self.all(Formation))
+            ids = ", ".join(f.id for f in self.all(model.Formation))
             raise UnknownError(f"unknown formation {formation_id!r}: expected one of {ids}")
         return found[0]
 
@@ -416,7 +448,7 @@ class Record:
         CSTO is frozen stays listed; a state taking part only ad hoc is not listed.
         """
         self.formation(formation)
-        found = self.valid_on(FormationMember, on, "formation = ?", (formation,))
+        found = self.valid_on(model.FormationMember, on, "formation = ?", (formation,))
         return sorted({m.state for m in found})
 
     def strength_on(self, formation: str, on: date | str) -> StrengthOn | None:
@@ -428,7 +460,7 @@ class Record:
         """
         self.formation(formation)
         day = dates.parse_day(_day(on))
-        known = [s for s in self.all(Strength, "formation = ?", (formation,), "from_day, rowid")
+        known = [s for s in self.all(model.Strength, "formation = ?", (formation,), "from_day, rowid")
                  if dates.first_day(s.start) <= day]
         if not known:
             return None
@@ -438,16 +470,16 @@ class Record:
         return StrengthOn(latest, carried)
 
     def budget_shares(self, on: date | str) -> list:
-        return self.valid_on(BudgetShare, on)
+        return self.valid_on(model.BudgetShare, on)
 
     def missions(self) -> list:
-        return self.all(Mission)
+        return self.all(model.Mission)
 
     def crises(self) -> list:
-        return self.all(Crisis)
+        return self.all(model.Crisis)
 
     def exercises(self) -> list:
-        return self.all(Exercise)
+        return self.all(model.Exercise)
 
     # --- events -------------------------------------------------------------------------------
 
@@ -458,9 +490,9 @@ class Record:
         if lo > hi:
             raise DateError(f"from {lo} is after to {hi}", field="from", value=str(lo))
         out: list[Happening] = []
-        for e in self.all(Event):
+        for e in self.all(model.Event):
             out.append(Happening(e.date, e.kind, e.title, e.states, _ids(e), e.id))
-        for a in self.all(Act):
+        for a in self.all(model.Act):
             title = f"{self.states[a.state].name}: {a.kind} ({a.org}{', ' + a.instrument if a.instrument else ''})"
             out.append(Happening(a.date, f"act:{a.kind}", title, [a.state], _ids(a)))
         for x in self.exercises():
@@ -478,26 +510,26 @@ class Record:
     # --- sources and disagreement ------------------------------------------------------------
 
     def sources(self) -> list[Source]:
-        return self.all(Source)
+        return self.all(model.Source)
 
     def source(self, source_id: str) -> Source:
-        found = self.all(Source, "id = ?", (source_id,))
+        found = self.all(model.Source, "id = ?", (source_id,))
         if not found:
             raise UnknownError(f"unknown source {source_id!r}")
         return found[0]
 
     def conflicts(self) -> list[Conflict]:
-        return self.all(Conflict)
+        return self.all(model.Conflict)
 
     def opinions(self) -> list[Opinion]:
-        return self.all(Opinion)
+        return self.all(model.Opinion)
 
     def acts(self, state: str | None = None) -> list[Act]:
-        return self.all(Act, "state = ?", (state.upper(),)) if state else self.all(Act)
+        return self.all(model.Act, "state = ?", (state.upper(),)) if state else self.all(model.Act)
 
     def counts(self) -> dict[str, int]:
         """Items per section."""
-        return {s: self.db.execute(f'SELECT count(*) FROM "{s}"').fetchone()[0] for s in SECTIONS}
+        return {s: self.db.execute(f'SELECT count(*) FROM "{s}"').fetchone()[0] for s in model.SECTIONS}
 
     def close(self) -> None:
         self.db.close()
@@ -514,7 +546,7 @@ class Record:
         for f in self.forces(on):
             formation = f["formation"]
             current = f["contributions"]
-            others = [c.start for c in self.all(Contribution, "formation = ?", (formation.id,), "from_day")
+            others = [c.start for c in self.all(model.Contribution, "formation = ?", (formation.id,), "from_day")
                       if c not in current]
             out.append(FormationOn(formation, self.formation_members(formation.id, on),
                                    self.strength_on(formation.id, on), current, list(dict.fromkeys(others))))
@@ -522,7 +554,7 @@ class Record:
 
     def benefits(self) -> list[Benefit]:
         """The benefits of membership the sources name (undated)."""
-        return self.all(Benefit)
+        return self.all(model.Benefit)
 
     def exercises_between(self, start: date | str | None = None, end: date | str | None = None) -> list[Exercise]:
         """Exercises whose period overlaps [start, end] (either end open), oldest first."""
@@ -530,7 +562,7 @@ class Record:
         hi = _day(end) if end else date.max.isoformat()
         if lo > hi:
             raise DateError(f"from {lo} is after to {hi}", field="from", value=lo)
-        return self.all(Exercise, "from_day <= ? AND (to_day IS NULL OR to_day >= ?)", (hi, lo), "from_day, rowid")
+        return self.all(model.Exercise, "from_day <= ? AND (to_day IS NULL OR to_day >= ?)", (hi, lo), "from_day, rowid")
 
     @staticmethod
     def event_kinds() -> list[str]:
