@@ -1,13 +1,15 @@
 """``csto backtest``: today's tree beside an older commit, side by side in one run, and how often each parses the law.
 
-``python benchmarks/backtest_speed.py [--repeats N] [--against REF] [--runs A,B] [--reps R]``
+``python benchmarks/backtest_speed.py [--repeats N] [--against REF] [--candidate REF2] [--runs A,B] [--reps R]``
 
 The code, record and scenarios of ``REF`` (default ``d1957bf``, the last commit before the work on issue 11)
 are unpacked with ``git archive REF src data scenarios`` into a temporary folder; the working tree's ``src/``,
-``data/`` and ``scenarios/`` are copied beside them (a snapshot: others may be editing them). Each row below runs ``N``
-times (default 9) per tree, each time in a fresh process (``PYTHONPATH=<tree>/src``, ``--format json`` to
-``/dev/null``), the two trees taking turns (which goes first alternates) so that the load of this shared
-machine falls on both alike. Each tree has its own ``CSTO_CACHE`` and bytecode cache (``PYTHONPYCACHEPREFIX``),
+``data/`` and ``scenarios/`` are copied beside them (a snapshot: others may be editing them), or, with
+``--candidate REF2``, those of the commit ``REF2`` are unpacked instead (a committed state, free of others'
+uncommitted edits; the output says which, and whether the working tree had uncommitted changes). Each row
+below runs ``N`` times (default 9) per tree, each time in a fresh process (``PYTHONPATH=<tree>/src``,
+``--format json`` to ``/dev/null``), the two trees taking turns (which goes first alternates) so that the
+load of this shared machine falls on both alike. Each tree has its own ``CSTO_CACHE`` and bytecode cache (``PYTHONPYCACHEPREFIX``),
 filled before the timing (each record compiled once, then one untimed, probed run of every row).
 The figures are the median and the minimum wall time of the process, and the median time spent inside the
 library call (``csto.analysis.backtest.backtest``, or the compile loop of the last row), which leaves out
@@ -29,7 +31,7 @@ So the rows are:
 
 1. **defaults** (not like for like): each command at its own defaults, each on its own record. Reported for
    what a user waits, not as a speed-up;
-2. **same cases, same replications** (like for like): the working tree on a copy of today's record cut to
+2. **same cases, same replications** (like for like): today's tree on a copy of its record cut to
    the crises ``REF``'s record holds (the same six ids, the same scenario files), with ``--repeats 1
    --reps R`` (default 8) and ``--particles`` chosen so that both trees simulate the same number of
    replications in total: ``REF`` at ``--runs A`` (default 2,000 and 20,000) makes ``S`` simulations of ``A``
@@ -159,7 +161,7 @@ def keep_crises(data: Path, keep: set[str]) -> None:
     parts = CRISIS.split(text)
     kept = [p for p in parts[1:] if p.split("\n", 1)[0].strip() in keep]
     if {p.split("\n", 1)[0].strip() for p in kept} != keep:
-        raise SystemExit(f"the working tree's record lacks crises of the older one: {sorted(keep)}")
+        raise SystemExit(f"the newer record lacks crises of the older one: {sorted(keep)}")
     path.write_text(parts[0] + "".join("  - id: " + p for p in kept), encoding="utf-8")
 
 
@@ -213,18 +215,26 @@ def git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 
 
-def prepare(tmp: Path, against: str) -> tuple[dict[str, Path], dict[str, Path]]:
-    """The two trees (REF's and a snapshot of the working tree's) and, for each, the record of the same cases."""
+def prepare(tmp: Path, against: str, candidate: str | None) -> tuple[dict[str, Path], dict[str, Path]]:
+    """The two trees (REF's, then the candidate's) and, for each, the record of the same cases.
+
+    The candidate is a snapshot of the working tree (others may edit it during the run), or the commit
+    ``candidate`` unpacked as ``REF`` is.
+    """
     commit = git("rev-parse", "--short", against)
     old = unpack(against, tmp / commit)
-    new = tmp / "working-tree"
-    for folder in ("src", "data", "scenarios"):  # a snapshot: others may edit the working tree during the run
-        shutil.copytree(ROOT / folder, new / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    if candidate:
+        label = git("rev-parse", "--short", candidate)
+        new = unpack(candidate, tmp / f"candidate-{label}")
+    else:
+        label, new = "working tree", tmp / "working-tree"
+        for folder in ("src", "data", "scenarios"):
+            shutil.copytree(ROOT / folder, new / folder, ignore=shutil.ignore_patterns("__pycache__"))
     same = new / "same-cases"
     for folder in ("data", "scenarios"):
         shutil.copytree(new / folder, same / folder)
     keep_crises(same / "data", set(crisis_ids(old / "data")))
-    return {commit: old, "working tree": new}, {commit: old / "data", "working tree": same / "data"}
+    return {commit: old, label: new}, {commit: old / "data", label: same / "data"}
 
 
 def plan(trees: dict[str, Path], matched: dict[str, Path], sizes: list[int], reps: int) -> tuple[dict, dict]:
@@ -242,7 +252,7 @@ def plan(trees: dict[str, Path], matched: dict[str, Path], sizes: list[int], rep
     cases = {t: probes[COMPILES][t]["cases"] for t in trees}
     # a --runs backtest makes S simulations of --runs replications; the matched total is S x --runs
     sims = [probes[DEFAULTS][t]["compiles"][0] for t in trees if not is_calibrated(trees[t])]
-    per_runs = sims[0] if sims else cases["working tree"]
+    per_runs = sims[0] if sims else cases[list(trees)[-1]]
     for runs in sizes:
         total = runs * per_runs
         row = f"csto backtest, same cases, {total:,} replications"
@@ -282,25 +292,27 @@ def main(argv: list[str]) -> int:
     opt = {argv[i]: argv[i + 1] for i in range(1, len(argv) - 1) if argv[i].startswith("--")}
     repeats, reps = int(opt.get("--repeats", 9)), int(opt.get("--reps", 8))
     sizes = [int(x) for x in opt.get("--runs", "2000,20000").split(",")]
-    head = git("rev-parse", "--short", "HEAD") + ("" if not git("status", "--porcelain", "src") else " + changes to src/")
+    candidate = opt.get("--candidate")
+    dirty = not candidate and git("status", "--porcelain", "src", "data", "scenarios")
+    head = git("rev-parse", "--short", candidate or "HEAD") + (" + uncommitted changes" if dirty else "")
     with tempfile.TemporaryDirectory() as name:
-        trees, matched = prepare(Path(name), opt.get("--against", "d1957bf"))
+        trees, matched = prepare(Path(name), opt.get("--against", "d1957bf"), candidate)
         rows, probes = plan(trees, matched, sizes, reps)
         load_before = os.getloadavg()
         walls, calls = measure(trees, rows, repeats)
         load_after = os.getloadavg()
-    ref = next(iter(trees))
+    ref, new = list(trees)
     median = {row: {t: statistics.median(v) for t, v in by.items()} for row, by in walls.items()}
     inside = {row: {t: statistics.median(v) for t, v in by.items()} for row, by in calls.items()}
     replications = {row: {t: simulated(probes[row][t]) for t in trees} for row in rows}
     treaty = {row: {t: max(probes[row][t]["parses"]["treaty"].values(), default=0) for t in trees} for row in rows}
     compiles = {row: {t: probes[row][t]["compiles"][0] for t in trees} for row in rows}
-    ratio = {row: median[row][ref] / median[row]["working tree"] for row in rows}
+    ratio = {row: median[row][ref] / median[row][new] for row in rows}
     arguments = {row: {t: " ".join(by[t][1]).replace(name, "TMP") for t in trees} for row, by in rows.items()}
 
-    print(f"backtest speed: {ref} beside the working tree ({head}); median (min) of {repeats} fresh processes each, "
+    print(f"backtest speed: {ref} beside {new} ({head}); median (min) of {repeats} fresh processes each, "
           f"seconds; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
-    print(f"  {'':66s}{ref:>16s}{'working tree':>16s}{'ratio':>7s}{'in the call':>14s}{'replications':>24s}"
+    print(f"  {'':66s}{ref:>16s}{new:>16s}{'ratio':>7s}{'in the call':>14s}{'replications':>24s}"
           f"{'treaty parses':>15s}{'compiles':>10s}")
     for row in rows:
         cells = "".join(f"{median[row][t]:8.2f} ({min(walls[row][t]):5.2f})" for t in trees)
@@ -309,8 +321,8 @@ def main(argv: list[str]) -> int:
             ["-" if replications[row][t] is None else f"{replications[row][t]:,}" for t in trees],
             [str(treaty[row][t]) for t in trees], [str(compiles[row][t]) for t in trees])]
         print(f"  {row:66s}{cells}{ratio[row]:6.2f}x{both[0]:>14s}{both[1]:>24s}{both[2]:>15s}{both[3]:>10s}")
-    print(f"  (ratio: {ref}'s median over the working tree's; in the call: median seconds inside the library call; "
-          "treaty parses: times each of the four treaty files was read in one run; pairs are REF / working tree)")
+    print(f"  (ratio: {ref}'s median over {new}'s; in the call: median seconds inside the library call; "
+          f"treaty parses: times each of the four treaty files was read in one run; pairs are {ref} / {new})")
     for row in rows:
         for t in trees:
             print(f"  {t:>12s}: {arguments[row][t]}")
