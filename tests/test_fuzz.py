@@ -78,6 +78,53 @@ def test_generated_command_lines_exit_0_or_2(command, args):
         check(runner.invoke(app, [command, *args, *extra]), "command-line")
 
 
+#: The simulation's commands, each with options appended after the generated ones to bound its cost (the last value
+#: of an option wins): a generated line may ask for any number of runs the command accepts, and 10^8 replications
+#: are a legitimate request that takes minutes. ``backtest``, ``calibrate`` and ``plot`` are not generated here (one
+#: run of any of them takes a second or more even at its smallest); tests/test_errors.py covers their bad inputs.
+SIM_COMMANDS = {"simulate": ["--runs", "500"], "sweep": ["--runs", "200"], "sensitivity": ["-N", "2", "--runs", "10"],
+                "compare": [], "tour": [], "exercise new": [], "exercise show": [], "exercise list": [],
+                "exercise export": [], "exercise replay": [], "exercise token": []}
+SIM_OPTIONS = ["--runs", "-n", "--seed", "-s", "--chunk", "--on", "--overlay", "--format", "-f", "--data", "--grid",
+               "-g", "--backend", "-b", "--base-samples", "-N", "--input", "-i", "--output", "-o", "--title", "--db",
+               "--role", "--to", "-h", "--debug"]
+SIM_VALUES = ["-1", "0", "1", "3", "64", "2000", "1e3", "0x10", "nan", "9" * 5001, "100000001", "2" * 30, "local",
+              "horizon_days=10,20", "urgent=true,false", "target=KAZ", "threshold=0.5,2", "x=1", "=", "a=" + "1," * 50,
+              "w.treaty_basis", "ties_target.RUS", "mean_class", str(SCENARIO), str(OVERLAY), str(ROOT / "scenarios"),
+              "facilitator", "RUS", "GAME", "nope.yaml", *HOSTILE]
+
+
+def _cheap(token: str) -> bool:
+    """A generated token that cannot ask for a long run: no positive integer above 2,000 (the appended options
+    bound the runs, but not ``--chunk`` or a sweep's grid), and no Ray cluster (it starts processes)."""
+    text = token.strip().replace("_", "")
+    return token.strip().lower() != "ray" and not (text.isdigit() and len(text) < 4300 and int(text) > 2000)
+
+
+sim_token = st.one_of(st.sampled_from(SIM_OPTIONS), st.sampled_from(SIM_VALUES), st.text(max_size=12)).filter(_cheap)
+
+
+@pytest.fixture(scope="module")
+def games(tmp_path_factory):
+    """A games database holding one game, so that ``exercise show GAME`` and the like can also succeed."""
+    db = tmp_path_factory.mktemp("games") / "games.sqlite"
+    made = runner.invoke(app, ["exercise", "new", str(SCENARIO), "--db", str(db), "-f", "json"])
+    assert made.exit_code == 0, made.stdout[-500:]
+    return db, json.loads(made.stdout)["result"]["game"]
+
+
+@FUZZ
+@given(command=st.sampled_from(sorted(SIM_COMMANDS)), args=st.lists(sim_token, max_size=6),
+       first=st.sampled_from([[], [str(SCENARIO)], ["GAME"], ["/dev/zero"], [str(ROOT / "scenarios")]]))
+def test_generated_simulation_command_lines_exit_0_or_2(games, command, args, first):
+    db, game = games
+    args = [game if a == "GAME" else a.replace("\x00", "") for a in [*first, *args]]
+    with tempfile.TemporaryDirectory() as out:
+        bound = SIM_COMMANDS[command] + (["--to", str(Path(out) / "game.json")] if command == "exercise export" else [])
+        check(runner.invoke(app, [*command.split(), *args, *bound], env={"CSTO_GAMES_DB": str(db)}),
+              "simulation-command-line")
+
+
 def mutate(text: str, draw) -> str:
     """One of: cut a span, insert generated text, replace a value, repeat a line, or splice hostile YAML."""
     lines = text.splitlines(keepends=True)

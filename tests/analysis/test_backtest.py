@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import math
+
+import pytest
 
 from csto.analysis.backtest import backtest, event_from_crisis
 from csto.record import Record, default_data_dir

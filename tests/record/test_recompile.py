@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from csto.record import Record
-from csto.record.load import load
 from csto.record.build import write
+from csto.record.load import load
 from csto.record.store import compile_record, content_hash
 
 KAZ = "states:\n  - {{code: KAZ, name: {name}, sources: [src-paper]}}\n"

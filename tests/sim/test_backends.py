@@ -219,6 +219,18 @@ def test_task_summaries_merge_to_the_local_summary_however_the_blocks_are_split(
         assert acc.result() == montecarlo.run(model, runs, seed)
 
 
+@pytest.mark.parametrize("name", ["nope.yaml", "x" * 300, "/dev/zero"])
+def test_cli_sweep_over_a_missing_or_unreadable_scenario_names_it_and_exits_2(name):
+    """Found by fuzzing: a missing scenario file was a FileNotFoundError (exit 1, "a bug in csto")."""
+    from typer.testing import CliRunner
+
+    from csto.cli import app
+
+    result = CliRunner().invoke(app, ["sweep", str(SCENARIO), name, "--runs", "10"])
+    assert result.exit_code == 2, result.output
+    assert name[:40] in result.output and "bug" not in result.output
+
+
 def test_sweep_over_a_data_sim_parameter_compiles_each_scenario_with_the_overlay():
     from csto.sim import compile, load_params
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from csto.sim import compile, run
-
 from csto.record import default_data_dir
+from csto.sim import compile, run
 
 SCENARIOS = default_data_dir().parent / "scenarios"
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from csto.sim.model import COL, POSITIVE, THETA
-from csto.sim.theta import PRIOR_PARTICLES, PRIOR_SEED, draw_prior, particles, priors, prior_key
+from csto.sim.theta import PRIOR_PARTICLES, PRIOR_SEED, draw_prior, particles, prior_key, priors
 
 DRAWS = 20000
 

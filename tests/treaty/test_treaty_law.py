@@ -10,8 +10,7 @@ import pytest
 import yaml
 
 from csto.record import RecordError
-from csto.treaty import load_law
-from csto.treaty import engine
+from csto.treaty import engine, load_law
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import stat
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -69,15 +70,17 @@ def scenario_files(paths: list[Path]) -> list[Path]:
     """The scenario files named, a directory standing for every ``*.yaml`` in it."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        try:
+            is_dir = stat.S_ISDIR(path.stat().st_mode)
+        except OSError:  # missing, unreadable, a name too long: the scenario's reader says which, with the file
+            is_dir = False
+        if is_dir:
             found = sorted(path.glob("*.yaml"))
             if not found:
                 raise UserError(f"{path}: no scenario files (*.yaml) in this directory")
             files.extend(found)
-        elif path.exists():
-            files.append(path)
         else:
-            raise FileNotFoundError(f"{path}: no such scenario file")
+            files.append(path)
     return files
 
 
