@@ -16,7 +16,6 @@ Memory: :func:`run` keeps only running counts, per-state sums and histograms
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import CstoError
+from . import shares
 from .model import COL, MISSION, OUTCOMES, TROOPS, CrisisModel
 from .summary import DISTINCT_Z, MIN_N, QUANTILES, Accumulator  # noqa: F401 (re-exported)
 
@@ -167,29 +167,7 @@ def _shares(model: CrisisModel, t: dict) -> np.ndarray:
     beta = model.share_beta
     if beta is None:
         return np.full((len(t["mobilise"]), model.n), model.deploy_fraction)
-    return _beta_quantile(t["u_share"], *beta)
-
-
-#: Inverse-transform sampling of the Beta shares: a uniform draw read through the Beta quantile function,
-#: tabulated on this many equal steps and interpolated linearly (much faster than Generator.beta; the
-#: interpolation departs from the exact law by far less than the Monte Carlo error of any run).
-_STEPS = 16_384
-
-
-@functools.lru_cache(maxsize=32)
-def _beta_table(a: float, b: float) -> np.ndarray:
-    from scipy.special import betaincinv
-
-    table = betaincinv(a, b, np.linspace(0.0, 1.0, _STEPS + 1))
-    table.setflags(write=False)
-    return table
-
-
-def _beta_quantile(u: np.ndarray, a: float, b: float) -> np.ndarray:
-    table = _beta_table(a, b)
-    pos = u * _STEPS
-    i = np.minimum(pos.astype(np.int64), _STEPS - 1)
-    return table[i] + (pos - i) * (table[i + 1] - table[i])
+    return shares.quantile(t["u_share"], *beta)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
