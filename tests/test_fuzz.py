@@ -98,7 +98,7 @@ def _cheap(token: str) -> bool:
     """A generated token that cannot ask for a long run: no positive integer above 2,000 (the appended options
     bound the runs, but not ``--chunk`` or a sweep's grid), and no Ray cluster (it starts processes)."""
     text = token.strip().replace("_", "")
-    return token.strip().lower() != "ray" and not (text.isdigit() and len(text) < 4300 and int(text) > 2000)
+    return token.strip().lower() != "ray" and not (text.isdecimal() and len(text) < 4300 and int(text) > 2000)
 
 
 sim_token = st.one_of(st.sampled_from(SIM_OPTIONS), st.sampled_from(SIM_VALUES), st.text(max_size=12)).filter(_cheap)
