@@ -134,6 +134,22 @@ def cutpoints_of(particles: np.ndarray) -> np.ndarray:
     return np.cumsum(np.concatenate([c[:, :1], c[:, 1:]], axis=1), axis=1)
 
 
+def asked_class(asked: int, ceiling: int) -> int:
+    """Step 6: the class ``A`` the target asked for: ``asked``, or the ``ceiling`` when it is unknown (-1)."""
+    return asked if asked >= 0 else ceiling
+
+
+def refusable(level, asked: int, floor: int):
+    """Step 6: whether the target may refuse an offer of class ``level`` (an int, or an array of them) when it
+    asked for class ``asked`` (:func:`asked_class`): more than a mission, less than asked, above the floor."""
+    return (level > MISSION) & (level < asked) & (level > floor)
+
+
+def after_refusal(floor: int) -> int:
+    """Step 6: the outcome once the target refuses an offer: a mission, or the floor when that is higher."""
+    return max(floor, MISSION)
+
+
 @dataclass(frozen=True, eq=False)
 class CrisisModel:
     """One crisis, compiled: everything a Monte Carlo engine needs, as plain numbers and arrays.

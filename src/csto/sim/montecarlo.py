@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import CstoError
 from . import shares
-from .model import COL, MISSION, OUTCOMES, TROOPS, CrisisModel
+from .model import COL, MISSION, OUTCOMES, TROOPS, CrisisModel, after_refusal, asked_class, refusable
 from .summary import DISTINCT_Z, MIN_N, QUANTILES, Accumulator  # noqa: F401 (re-exported)
 
 BLOCK = 1024
@@ -262,11 +262,11 @@ def sample_blocks(model: CrisisModel, streams: list[np.random.SeedSequence], siz
     level[troops & ~(willing & troops[:, None]).any(axis=1)] = ASSISTANCE  # nobody willing to send troops
 
     # the target's answer: an offer short of what it asked may be refused
-    asked = m.asked if m.asked >= 0 else m.ceiling
-    refusable = (level > MISSION) & (level < asked) & (level > m.floor) & ~r["undecided"]
+    asked = asked_class(m.asked, m.ceiling)
+    may_refuse = refusable(level, asked, m.floor) & ~r["undecided"]
     p_refuse = _sigmoid(ths[:, COL["refuse.intercept"]] + ths[:, COL["refuse.gap"]] * (asked - level))
-    refused = refusable & (ds["u_refuse"] < p_refuse)
-    level[refused] = max(m.floor, MISSION)
+    refused = may_refuse & (ds["u_refuse"] < p_refuse)
+    level[refused] = after_refusal(m.floor)
     blocker[refused] = -1
     troops = level == TROOPS
     sending = np.zeros(N, bool)
