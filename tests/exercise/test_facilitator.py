@@ -122,4 +122,5 @@ def test_an_export_never_replaces_a_folder_of_other_files(table, tmp_path):
     table.service.export_files(table.game, out)
     table.service.export_files(table.game, out)  # an earlier export is replaced whole
     assert sorted(p.name for p in out.iterdir()) == sorted(["game.json", "phases.csv", "positions.csv", "pledges.csv",
-                                                            "messages.csv", "decisions.csv", "events.csv"])
+                                                            "answers.csv", "messages.csv", "decisions.csv",
+                                                            "events.csv"])

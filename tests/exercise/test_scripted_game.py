@@ -144,7 +144,10 @@ def test_no_pledge_means_assistance_not_troops(table):
     svc.advance(table.facilitator)
     svc.pledge(table.tokens["RUS"], 0)
     out = svc.advance(table.facilitator)
-    assert out["outcome"] == "assistance" and out["deployment"] is None and out["phase"]["id"] == "debrief"
+    assert out["outcome"] == "assistance" and out["deployment"] is None
+    # Kazakhstan asked for troops (Article 4): assistance is short of it, so Kazakhstan answers the offer next
+    assert out["phase"]["id"] == "target-answer" and out["target_answer"]["offered"] == "assistance"
+    assert svc.advance(table.facilitator)["phase"]["id"] == "debrief"
 
 
 def test_debrief_sets_the_class_beside_the_model_and_history_and_scores_forecasts(table):

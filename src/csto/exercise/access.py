@@ -1,8 +1,9 @@
 """Who sees what: a game's state filtered for one role.
 
 A delegation sees the public facts, its own brief, its own sealed submissions, who has sealed (not
-what) until the reveal, public statements and the private messages it sent or received. Observers see
-the public part only. The facilitator sees everything. Nothing here changes the state.
+what) until the reveal, the pledges and the requesting state's answer (public as soon as given), public
+statements and the private messages it sent or received. Observers see the public part only. The
+facilitator sees everything. Nothing here changes the state.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ def _is_revealed(state: dict, sub: dict) -> bool:
 
 
 def _shown(state: dict, role: str, sub: dict) -> dict:
-    """A submission as ``role`` may see it: whole, or only that it exists while it is sealed."""
-    if sub["kind"] == "pledge" or role in (FACILITATOR, sub["role"]) or _is_revealed(state, sub):
+    """A submission as ``role`` may see it: whole, or only that it exists while it is sealed (only positions and
+    forecasts are sealed: pledges and the requesting state's answer are public)."""
+    if sub["kind"] != "position" or role in (FACILITATOR, sub["role"]) or _is_revealed(state, sub):
         out = dict(sub)
     else:
         out = {k: sub[k] for k in ("seq", "kind", "role", "phase", "round")}
@@ -100,7 +102,7 @@ def view(state: dict, role: str, player: str | None = None) -> dict:
                 "why": r["why"]},
         "public": d["public"], "in_game_date": state["dates"].get(ph["id"]),
         "phase": {**{k: ph[k] for k in ("id", "title", "description", "organs", "articles", "decision", "pledges")},
-                  "round": rnd, "date": state["dates"].get(ph["id"])},
+                  "answer": bool(ph.get("answer")), "round": rnd, "date": state["dates"].get(ph["id"])},
         "phases": [{"id": p["id"], "title": p["title"], "date": state["dates"].get(p["id"]),
                     "status": state["status"][p["id"]], "round": state["rounds"][p["id"]]} for p in d["phases"]],
         "roles": [{**{k: x[k] for k in ("id", "name", "kind", "vote", "why")}, "players": counts.get(x["id"], 0)}
@@ -109,7 +111,8 @@ def view(state: dict, role: str, player: str | None = None) -> dict:
         "pledges": {k: v["personnel"] for k, v in game.submissions(state, "pledge", ph["id"], rnd).items()}
         if ph["pledges"] else {},
         "decisions": _decisions(state), "decision": state["decision"], "outcome": state["outcome"],
-        "deployment": state["deployment"], "messages": messages(state, role),
+        "deployment": state["deployment"], "target_answer": game.target_answer(state),
+        "messages": messages(state, role),
         "injects": list(state["injects"]), "ended": state["ended"], "forked_from": state["forked_from"],
         "yours": [_shown(state, role, s) for s in state["submissions"] if s["role"] == role],
     }
@@ -127,7 +130,7 @@ def events(state: dict, role: str, logged: list[dict]) -> list[dict]:
     for e in logged:
         kind, payload = e["kind"], e["payload"]
         item: dict[str, Any] = {"seq": e["seq"], "kind": kind, "at": e["at"]}
-        if kind in ("sealed", "pledged"):
+        if kind in game.SUBMITTED:
             sub = subs.get(e["seq"])
             shown = _shown(state, role, sub) if sub else {"role": payload["role"]}
             item.update({k: v for k, v in shown.items() if k != "kind"})

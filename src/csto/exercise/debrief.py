@@ -2,7 +2,9 @@
 
 Everything here reads the game's state only: the model's runs of the scenario on the game's date were
 made (seeded) when the game was defined and are in its log, so a debrief is the same whenever it is
-asked for and after any replay. Forecasts are scored by the multiclass Brier score (the sum over the six
+asked for and after any replay. The requesting state's answer to an offer short of what it asked is set
+beside the share of runs in which the model's target refuses (step 6) and, for a historical case, beside
+what the target really did. Forecasts are scored by the multiclass Brier score (the sum over the six
 classes of the squared difference between the probability given and 1 for the class that happened, 0
 for the others: 0 is perfect, 2 the worst), beside the model's own distribution and the uniform forecast.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from ..sim import OUTCOMES
+from ..sim import OUTCOMES, refusable
 from . import game
 
 
@@ -103,6 +105,45 @@ def _history(state: dict, outcome: str, decided_day: int | None) -> dict | None:
                              for s in sorted(set(sent) | set(dep.get("personnel", {})))}}
 
 
+def _share(count: int, n: int) -> tuple[float | None, float | None]:
+    """A share of ``n`` runs and its Monte Carlo standard error (None without runs)."""
+    if n <= 0:
+        return None, None
+    p = count / n
+    return round(p, 4), round(math.sqrt(p * (1 - p) / n), 4)
+
+
+def _target_answer(state: dict, hist: dict | None) -> dict:
+    """The requesting state's answer (if the offer was short of what it asked) beside the model and history."""
+    d = state["definition"]
+    runs, numbers = d["model_runs"], d["model"]
+    n = int(runs["runs"])
+    p_refused = runs.get("p_refused_by_target")
+    # A run whose offer the target could refuse either was refused (and ends at a mission, or the floor: never a
+    # class it could refuse) or was not (and ends at that offer): so the runs with a refusable offer are the refused
+    # ones plus those ending in a class it could refuse, and the model's chance of a refusal once such an offer is
+    # made is read from the same summary, with no other runs.
+    asked = game.asked(state)
+    refused = round(p_refused * n) if p_refused is not None else None
+    standing = sum(round(share * n) for cls, share in runs["outcomes"].items()
+                   if refusable(OUTCOMES.index(cls), OUTCOMES.index(asked), OUTCOMES.index(numbers["floor"])))
+    offers = (refused or 0) + standing
+    p_given, p_given_mcse = _share(refused, offers) if refused is not None else (None, None)
+    answer = game.target_answer(state)
+    return {
+        "target": d["public"]["target"], "asked": asked, "step": answer is not None,
+        "offered": answer["offered"] if answer else None, "answer": answer["answer"] if answer else None,
+        "reason": answer["reason"] if answer else None,
+        "refused": bool(answer and answer["answer"] == "refuse"),
+        "model": {"runs": n, "p_refused_by_target": p_refused,
+                  "p_refused_by_target_mcse": runs.get("p_refused_by_target_mcse"),
+                  "runs_with_refusable_offer": offers if refused is not None else None,
+                  "p_refused_when_refusable": p_given, "p_refused_when_refusable_mcse": p_given_mcse},
+        "history": {"crisis": hist["crisis"], "refused_by_target": hist.get("refused_by_target"),
+                    "refusal": hist.get("refusal"), "outcome": hist["outcome"]} if hist else None,
+    }
+
+
 def _forecasts(state: dict, outcome: str, historical: str | None) -> dict:
     dp = game.decision_phase(state)
     subs = game.submissions(state, "position", dp, game.current_round(state, dp))
@@ -146,6 +187,7 @@ def debrief(state: dict) -> dict:
     return {"scenario": d["public"]["scenario"], "on": d["public"]["on"], "seed": state["seed"],
             "rule": d["public"]["rule"], "decision": decision, "outcome": outcome, "deployment": state["deployment"],
             "model": _model(state, outcome, decided_day), "history": hist,
+            "target_answer": _target_answer(state, hist),
             "forecasts": _forecasts(state, outcome, hist["outcome"] if hist else None),
             "simulation": simulation(state),
             "uncertainty": f"the model's shares come from {d['model_runs']['runs']:,} runs: their Monte Carlo "

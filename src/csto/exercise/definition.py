@@ -156,7 +156,8 @@ def _phases(proc: Procedure, law, record: Record, day: date) -> list[dict]:
                 articles.append({"id": a, "citation": law.articles[a].citation, "version": version.label})
         out.append({"id": p.id, "title": p.title, "description": p.description.strip(),
                     "organs": [{"id": o, "name": organ_names.get(o, o)} for o in p.organs], "articles": articles,
-                    "decision": p.decision, "pledges": p.pledges, "needs": p.needs, "assumption": p.assumption,
+                    "decision": p.decision, "pledges": p.pledges, "answer": p.answer, "needs": p.needs,
+                    "assumption": p.assumption,
                     "rationale": p.rationale, "day": p.day.model_dump(),
                     "sources": [{"id": r.id, "passage": r.passage} for r in p.sources]})
     return out
@@ -180,7 +181,8 @@ def history(record: Record, crisis_id: str | None, horizon_days: float) -> dict 
     return {"crisis": c.id, "name": c.name, "date": c.date, "outcome": r.outcome, "decided": r.decided,
             "decided_by": r.decided_by, "days_to_decision": (first_day(r.decided) - first_day(request)).days
             if r.decided and request else None, "first_troops": r.first_troops, "personnel": r.personnel,
-            "withdrawn": r.withdrawn, "refused_by_target": r.refused_by_target, "description": r.description,
+            "withdrawn": r.withdrawn, "refused_by_target": r.refused_by_target, "refusal": r.refusal,
+            "description": r.description,
             "uncertain": c.uncertain, "missions": missions,
             "sources": [{"id": x.id, "passage": x.passage} for x in c.sources]}
 

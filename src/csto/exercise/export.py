@@ -2,8 +2,8 @@
 
 The document holds the seed, the setup (scenario, overlay, date), every phase with its in-game date,
 every position and forecast (with the round and whether it was later voided), every message, the
-pledges, the decisions, the deployment, the debrief once a decision is revealed, and the event log
-itself. Tokens and join codes are never exported. Files are written whole or not at all.
+pledges, the decisions, the deployment, the requesting state's answer to the offer, the debrief once a
+decision is revealed, and the event log itself. Tokens and join codes are never exported. Files are written whole or not at all.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from ..sim import OUTCOMES
 from . import access, debrief, game
 from .errors import BadInput
 
-FILES = ("game.json", "phases.csv", "positions.csv", "pledges.csv", "messages.csv", "decisions.csv", "events.csv")
+FILES = ("game.json", "phases.csv", "positions.csv", "pledges.csv", "answers.csv", "messages.csv", "decisions.csv",
+         "events.csv")
 
 
 def document(game_id: str, state: dict, events: list[dict]) -> dict:
@@ -29,6 +30,7 @@ def document(game_id: str, state: dict, events: list[dict]) -> dict:
         "public": state["definition"]["public"], "roles": state["definition"]["roles"],
         "phases": view["phases"], "submissions": view["submissions"], "messages": state["messages"],
         "decisions": view["decisions"], "outcome": state["outcome"], "deployment": state["deployment"],
+        "target_answer": view["target_answer"],
         "injects": state["injects"], "players": state["players"], "forked_from": state["forked_from"],
         "debrief": debrief.debrief(state) if state["decision"] is not None else None,
         "events": [{k: e[k] for k in ("seq", "kind", "actor", "at", "state_hash")}
@@ -59,6 +61,9 @@ def files(doc: dict) -> dict[str, str]:
         "pledges.csv": _table(["seq", "phase", "round", "role", "player", "personnel", "void"],
                               [[s["seq"], s["phase"], s["round"], s["role"], s["player"], s["personnel"], s["void"]]
                                for s in doc["submissions"] if s["kind"] == "pledge"]),
+        "answers.csv": _table(["seq", "phase", "round", "role", "player", "offered", "asked", "answer", "reason", "void"],
+                              [[s["seq"], s["phase"], s["round"], s["role"], s["player"], s["offered"], s["asked"],
+                                s["answer"], s["reason"], s["void"]] for s in doc["submissions"] if s["kind"] == "answer"]),
         "messages.csv": _table(["seq", "date", "from", "to", "text"],
                                [[m["seq"], m["date"], m["from"], m["to"] or "", m["text"]] for m in doc["messages"]]),
         "decisions.csv": _table(["phase", "round", "void", "decision", "rule", "threshold", "taking_part",

@@ -5,8 +5,9 @@ in it depends on the clock or the record, so the seed and the log rebuild it exa
 The definition (roles, phases, briefs, the model's numbers) comes in the events that set it (``created``,
 ``injected``) and is hashed once, so that a state's hash stays cheap however long the briefs are.
 
-Events: ``created``, ``joined``, ``sealed`` (a position and a forecast), ``pledged``, ``message``,
-``revealed``, ``advanced``, ``rolled_back``, ``injected`` (an escalation or a change of date), ``forked``.
+Events: ``created``, ``joined``, ``sealed`` (a position and a forecast), ``pledged``, ``answered`` (the
+requesting state accepts or refuses an offer short of what it asked), ``message``, ``revealed``, ``advanced``,
+``rolled_back``, ``injected`` (an escalation or a change of date), ``forked``.
 """
 
 from __future__ import annotations
@@ -17,15 +18,20 @@ import math
 from datetime import date
 from typing import Any
 
-from ..sim import OUTCOMES
+from ..sim import OUTCOMES, after_refusal, asked_class, refusable
 from . import rules
 from .errors import BadInput, Conflict, Forbidden, Unknown
 from .procedure import Timings, schedule
 
 FACILITATOR, OBSERVER = "facilitator", "observer"
 MAX_TEXT = 4000  # characters in one message: a long statement, not a document
-KINDS = ("created", "joined", "sealed", "pledged", "message", "revealed", "advanced", "rolled_back", "injected",
-         "forked")
+MAX_REASON = 1000  # characters of the reason the requesting state gives for its answer: a short statement
+KINDS = ("created", "joined", "sealed", "pledged", "answered", "message", "revealed", "advanced", "rolled_back",
+         "injected", "forked")
+#: The events that are submissions (one per role, phase and round), and the kind of submission each stores.
+SUBMITTED = {"sealed": "position", "pledged": "pledge", "answered": "answer"}
+#: What the requesting state may answer to an offer short of what it asked.
+ANSWERS = ("accept", "refuse")
 
 
 def canonical(value: Any) -> str:
@@ -87,6 +93,50 @@ def revealed(state: dict, phase_id: str, round_: int) -> dict | None:
 
 def decision_phase(state: dict) -> str:
     return next(p["id"] for p in state["definition"]["phases"] if p["decision"])
+
+
+def answer_phase(state: dict) -> str | None:
+    """The phase in which the requesting state answers the offer (None in a game defined without one)."""
+    return next((p["id"] for p in state["definition"]["phases"] if p.get("answer")), None)
+
+
+def _index(cls: str) -> int:
+    return OUTCOMES.index(cls)
+
+
+def asked(state: dict) -> str:
+    """The class the requesting state asked for, read as the model reads it (step 6): the scenario's request, or
+    the ceiling when the request does not say."""
+    m = state["definition"]["model"]
+    return OUTCOMES[asked_class(_index(m["asked"]) if m.get("asked") else -1, _index(m["ceiling"]))]
+
+
+def may_refuse(state: dict, offered: str | None) -> bool:
+    """Whether the requesting state may refuse an offer of class ``offered`` (step 6 of the model): more than a
+    mission, less than it asked for, above the floor."""
+    if offered is None:
+        return False
+    m = state["definition"]["model"]
+    return bool(refusable(_index(offered), _index(asked(state)), _index(m["floor"])))
+
+
+def target_answer(state: dict) -> dict | None:
+    """The requesting state's answer to the offer, once its phase has opened (None before, when the phase was
+    skipped, or in a game defined without one): what it asked for, what it was offered, its answer and reason
+    (None while it has not answered; a phase closed without an answer left the offer standing)."""
+    pid = answer_phase(state)
+    if pid is None or state["status"].get(pid) not in ("current", "done"):
+        return None
+    rnd = current_round(state, pid)
+    target = state["definition"]["public"]["target"]
+    sub = submissions(state, "answer", pid, rnd).get(target)
+    return {"phase": pid, "round": rnd, "date": state["dates"].get(pid), "open": state["status"][pid] == "current",
+            "target": target, "asked": sub["asked"] if sub else asked(state),
+            "offered": sub["offered"] if sub else state["outcome"], "answer": sub["answer"] if sub else None,
+            "reason": sub["reason"] if sub else None, "seq": sub["seq"] if sub else None,
+            "player": sub["player"] if sub else None,
+            "if_refused": OUTCOMES[after_refusal(_index(state["definition"]["model"]["floor"]))],
+            "outcome": state["outcome"]}
 
 
 # --- checks: what may not happen ----------------------------------------------------------------------
@@ -170,6 +220,36 @@ def check_pledge(state: dict, role: str, personnel: Any) -> dict:
     return payload
 
 
+def check_answer(state: dict, role: str, answer: Any, reason: Any) -> dict:
+    """The requesting state's answer made valid (only its delegation, only in the answer's phase, once a round)."""
+    _open(state)
+    target = state["definition"]["public"]["target"]
+    if role != target:
+        raise Forbidden(f"only the requesting state ({target}) answers the offer; {role} may not", "role", role)
+    ph = phase(state)
+    if not ph.get("answer"):
+        raise Conflict(f"no offer awaits an answer: the game is in phase {ph['id']}", "phase", ph["id"])
+    offered = state["outcome"]
+    if not may_refuse(state, offered):  # a phase reopened by hand on an offer that is not short: nothing to answer
+        raise Conflict(f"the offer ({offered}) is not short of what {target} asked for ({asked(state)})", "phase",
+                       ph["id"])
+    if answer not in ANSWERS:
+        raise BadInput(f"answer: expected {' or '.join(ANSWERS)}, got {answer!r}", "answer", answer)
+    if not isinstance(reason, str) or not reason.strip():
+        raise BadInput("reason: expected a short reason for the answer", "reason", None)
+    if len(reason) > MAX_REASON:
+        raise BadInput(f"reason: at most {MAX_REASON:,} characters, got {len(reason):,}", "reason", len(reason))
+    rnd = current_round(state)
+    payload = {"role": role, "phase": ph["id"], "round": rnd, "answer": answer, "reason": reason.strip(),
+               "offered": offered, "asked": asked(state)}
+    earlier = submissions(state, "answer", ph["id"], rnd).get(role)
+    if earlier is not None:
+        if earlier["answer"] == payload["answer"] and earlier["reason"] == payload["reason"]:
+            return {**payload, "duplicate": True}
+        raise Conflict(f"{role} has already answered the offer ({earlier['answer']})", "role", role)
+    return payload
+
+
 def check_message(state: dict, sender: str, to: str | None, text: Any) -> dict:
     if sender == OBSERVER:
         raise Forbidden("observers read; they do not speak", "role", sender)
@@ -241,12 +321,21 @@ def _outcome_after(state: dict, phase_id: str) -> str | None:
     return state["outcome"]
 
 
+def _needed(state: dict, phase_id: str, outcome: str | None) -> bool:
+    """Whether a phase is played once the outcome is ``outcome`` (``needs`` in data/exercise/procedure.yaml)."""
+    needs = phase(state, phase_id)["needs"]
+    if needs == "troops":
+        return outcome == "troops"
+    if needs == "refusable":
+        return may_refuse(state, outcome)
+    return True
+
+
 def _next(state: dict, phase_id: str, outcome: str | None) -> str:
     ids = phase_ids(state)
     for p in ids[ids.index(phase_id) + 1:]:
-        if phase(state, p)["needs"] == "troops" and outcome != "troops":
-            continue
-        return p
+        if _needed(state, p, outcome):
+            return p
     raise Conflict("the game is over: no phase follows the debrief", "phase", phase_id)
 
 
@@ -285,9 +374,10 @@ def apply(state: dict, seq: int, kind: str, actor: str, payload: dict) -> None:
         _reschedule(state)
     elif kind == "joined":
         _grow(state, "players", {"role": payload["role"], "name": payload["name"], "seq": seq}, payload["player"])
-    elif kind in ("sealed", "pledged"):
-        entry = {"seq": seq, "kind": "position" if kind == "sealed" else "pledge", "player": actor, **payload}
-        _grow(state, "submissions", entry)
+    elif kind in SUBMITTED:
+        _grow(state, "submissions", {"seq": seq, "kind": SUBMITTED[kind], "player": actor, **payload})
+        if kind == "answered" and payload["answer"] == "refuse":  # step 6: a refused offer leaves a mission
+            state["outcome"] = OUTCOMES[after_refusal(_index(state["definition"]["model"]["floor"]))]
     elif kind == "message":
         _grow(state, "messages", {"seq": seq, **payload})
     elif kind == "revealed":
@@ -345,16 +435,33 @@ def _roll_back(state: dict, to: str) -> None:
         live = ph["decision"] and revealed(state, p, current_round(state, p)) is not None
         pledged = ph["pledges"] and submissions(state, "pledge", p, current_round(state, p))
         sealed = ph["decision"] and submissions(state, "position", p, current_round(state, p))
-        if live or pledged or sealed:
+        answered = ph.get("answer") and submissions(state, "answer", p, current_round(state, p))
+        if live or pledged or sealed or answered:
             state["rounds"][p] += 1  # what was submitted in the phase rolled back is void
     state["status"][to], state["phase"], state["ended"] = "current", to, False
     dp = ids.index(decision_phase(state))
     if back <= dp:
         state["decision"], state["outcome"] = None, None
     elif state["decision"] is not None:
-        state["outcome"] = state["decision"]["decision"]
+        state["outcome"] = _outcome_before(state, to)
     state["deployment"] = None
     _reschedule(state)
+
+
+def _outcome_before(state: dict, phase_id: str) -> str:
+    """The outcome as it stood when ``phase_id`` opened: the decision, turned to assistance by pledges that came
+    to nothing, and to a mission by a refusal, in the phases closed between them."""
+    ids = phase_ids(state)
+    outcome = state["decision"]["decision"]
+    for p in ids[ids.index(decision_phase(state)) + 1:ids.index(phase_id)]:
+        if state["status"][p] != "done":
+            continue
+        ph, rnd = phase(state, p), current_round(state, p)
+        if ph["pledges"]:
+            outcome = _outcome_after(state, p)
+        elif ph.get("answer") and any(a["answer"] == "refuse" for a in submissions(state, "answer", p, rnd).values()):
+            outcome = OUTCOMES[after_refusal(_index(state["definition"]["model"]["floor"]))]
+    return outcome
 
 
 def replay(events: list[tuple[int, str, str, dict]]) -> tuple[dict, list[str]]:

@@ -53,7 +53,8 @@ class Phase(_Base):
     articles: list[str] = []
     decision: bool = False
     pledges: bool = False
-    needs: Literal["troops"] | None = None
+    answer: bool = False
+    needs: Literal["troops", "refusable"] | None = None
     day: Day
     sources: list[SourceRef] = Field(min_length=1)
     assumption: bool = False
@@ -143,6 +144,15 @@ def _check_order(proc: Procedure, raw: Any, path: Path) -> None:
         seen.append(p.id)
     if sum(p.decision for p in proc.phases) < 1:
         raise RecordError(path, None, "procedure.phases", "no phase holds the Council's decision (decision: true)")
+    # the target answers an offer: the decision and the pledges that make it come first
+    last = max(i for i, p in enumerate(proc.phases) if p.decision or p.pledges)
+    for i, p in enumerate(proc.phases):
+        if p.answer and (i <= last or p.decision or p.pledges):
+            raise RecordError(path, _line(raw, i, "answer"), f"procedure.phases[{i}].answer",
+                              "the requesting state's answer comes after the decision and the pledges, in a phase "
+                              "of its own", p.id)
+    if sum(p.answer for p in proc.phases) > 1:
+        raise RecordError(path, None, "procedure.phases", "at most one phase holds the requesting state's answer")
 
 
 def _check_names(proc: Procedure, record: Record, raw: Any, path: Path) -> None:

@@ -134,9 +134,9 @@ class ExerciseService:
             self.store.add_game(db, game_id, payload["title"], parent, self._now())
             for e in copied:  # the log and its submissions, so that the fork's table guards its rounds too
                 self.store.append(db, game_id, e)
-                if e["kind"] in ("sealed", "pledged"):
-                    kind = "position" if e["kind"] == "sealed" else "pledge"
-                    self.store.add_submission(db, game_id, kind, e["payload"], e["seq"], e["actor"])
+                if e["kind"] in game.SUBMITTED:
+                    self.store.add_submission(db, game_id, game.SUBMITTED[e["kind"]], e["payload"], e["seq"],
+                                              e["actor"])
             self._codes(db, game_id, payload["definition"]["roles"])
             out["token"] = self._token(db, game_id, game.FACILITATOR, player)
 
@@ -263,6 +263,16 @@ class ExerciseService:
             reply=lambda s, e: {"game": game_id, "role": role, "personnel": personnel, "seq": e["seq"],
                                 "duplicate": bool(e.get("duplicate")),
                                 "contingent": s["definition"]["model"]["contingent"].get(role)})
+
+    def answer(self, token: str, answer: Any, reason: Any = None) -> dict:
+        """The requesting state accepts or refuses (``accept``, ``refuse``) an offer short of what it asked for, with
+        a short reason (step 6 of the model); a refusal leaves the outcome at a mission (or the floor)."""
+        game_id, role, player = self._auth(token)
+        return self.journal.write(
+            game_id, "answered", player, lambda s: game.check_answer(s, role, answer, reason), submission="answer",
+            reply=lambda s, e: {"game": game_id, "role": role, "seq": e["seq"], "duplicate": bool(e.get("duplicate")),
+                                **{k: e["payload"][k] for k in ("phase", "round", "answer", "reason", "offered",
+                                                                "asked")}, "outcome": s["outcome"]})
 
     def say(self, token: str, text: Any, to: str | None = None) -> dict:
         """A public statement (``to`` None) or a private message to one role; every message is logged."""
@@ -435,4 +445,5 @@ class ExerciseService:
                                state["seq"])
             return {"game": game_id, "events": len(events), "seed": state["seed"],
                     "state_hash": hashes[-1] if hashes else None, "same": same,
-                    "submissions": len(stored), "phase": state["phase"]}
+                    "submissions": len(stored), "phase": state["phase"], "outcome": state["outcome"],
+                    "target_answer": game.target_answer(state)}

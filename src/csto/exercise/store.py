@@ -1,10 +1,11 @@
 """Games on disk: one SQLite file (stdlib ``sqlite3``, WAL, one transaction per write).
 
 Tables: ``games``; ``events`` (the log: one row per event, ``(game, seq)`` unique, each with the hash of
-the state after it); ``submissions`` (one row per sealed position or pledge, unique per game, phase, round,
-role and kind, so that two players of one delegation submitting at once are stored exactly once);
-``roles`` (join codes); ``tokens`` (players' tokens, stored as SHA-256 hashes only). Every write commits
-before it is answered (``synchronous=FULL``): a server stopped mid-phase loses nothing it acknowledged.
+the state after it); ``submissions`` (one row per sealed position, pledge or answer of the requesting
+state, unique per game, phase, round, role and kind, so that two players of one delegation submitting at
+once are stored exactly once); ``roles`` (join codes); ``tokens`` (players' tokens, stored as SHA-256
+hashes only). Every write commits before it is answered (``synchronous=FULL``): a server stopped
+mid-phase loses nothing it acknowledged.
 """
 
 from __future__ import annotations
