@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import game
+from . import game, rules
 from .errors import Forbidden, Unknown
 
 FACILITATOR = game.FACILITATOR
@@ -86,6 +86,25 @@ def _decisions(state: dict) -> list[dict]:
     return out
 
 
+def target_answer(state: dict) -> dict | None:
+    """The requesting state's answer to the offer, public to every role once its phase has opened (None before, when
+    the phase was skipped, or in a game defined without one): what it asked for, what it was offered, its answer and
+    reason (None while it has not answered; a phase closed without an answer left the offer standing)."""
+    pid = game.answer_phase(state)
+    if pid is None or state["status"].get(pid) not in ("current", "done"):
+        return None
+    rnd = game.current_round(state, pid)
+    model = state["definition"]["model"]
+    target = state["definition"]["public"]["target"]
+    sub = game.submissions(state, "answer", pid, rnd).get(target)
+    return {"phase": pid, "round": rnd, "date": state["dates"].get(pid), "open": state["status"][pid] == "current",
+            "target": target, "asked": sub["asked"] if sub else rules.asked(model),
+            "offered": sub["offered"] if sub else state["outcome"], "answer": sub["answer"] if sub else None,
+            "reason": sub["reason"] if sub else None, "seq": sub["seq"] if sub else None,
+            "player": sub["player"] if sub else None, "if_refused": rules.after_refusal(model),
+            "outcome": state["outcome"]}
+
+
 def view(state: dict, role: str, player: str | None = None) -> dict:
     """The game for ``role``: public facts, phases with their dates, who has sealed, revealed decisions,
     the visible messages and, for the facilitator, every submission and player."""
@@ -111,7 +130,7 @@ def view(state: dict, role: str, player: str | None = None) -> dict:
         "pledges": {k: v["personnel"] for k, v in game.submissions(state, "pledge", ph["id"], rnd).items()}
         if ph["pledges"] else {},
         "decisions": _decisions(state), "decision": state["decision"], "outcome": state["outcome"],
-        "deployment": state["deployment"], "target_answer": game.target_answer(state),
+        "deployment": state["deployment"], "target_answer": target_answer(state),
         "messages": messages(state, role),
         "injects": list(state["injects"]), "ended": state["ended"], "forked_from": state["forked_from"],
         "yours": [_shown(state, role, s) for s in state["submissions"] if s["role"] == role],

@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from ..sim import OUTCOMES, refusable
-from . import game
+from ..sim import OUTCOMES
+from . import access, game, rules
 
 
 def brier(forecast: dict[str, float], outcome: str) -> float:
@@ -123,13 +123,12 @@ def _target_answer(state: dict, hist: dict | None) -> dict:
     # class it could refuse) or was not (and ends at that offer): so the runs with a refusable offer are the refused
     # ones plus those ending in a class it could refuse, and the model's chance of a refusal once such an offer is
     # made is read from the same summary, with no other runs.
-    asked = game.asked(state)
+    asked = rules.asked(numbers)
     refused = round(p_refused * n) if p_refused is not None else None
-    standing = sum(round(share * n) for cls, share in runs["outcomes"].items()
-                   if refusable(OUTCOMES.index(cls), OUTCOMES.index(asked), OUTCOMES.index(numbers["floor"])))
+    standing = sum(round(share * n) for cls, share in runs["outcomes"].items() if rules.may_refuse(numbers, cls))
     offers = (refused or 0) + standing
     p_given, p_given_mcse = _share(refused, offers) if refused is not None else (None, None)
-    answer = game.target_answer(state)
+    answer = access.target_answer(state)
     return {
         "target": d["public"]["target"], "asked": asked, "step": answer is not None,
         "offered": answer["offered"] if answer else None, "answer": answer["answer"] if answer else None,

@@ -18,7 +18,7 @@ import math
 from datetime import date
 from typing import Any
 
-from ..sim import OUTCOMES, after_refusal, asked_class, refusable
+from ..sim import OUTCOMES
 from . import rules
 from .errors import BadInput, Conflict, Forbidden, Unknown
 from .procedure import Timings, schedule
@@ -98,45 +98,6 @@ def decision_phase(state: dict) -> str:
 def answer_phase(state: dict) -> str | None:
     """The phase in which the requesting state answers the offer (None in a game defined without one)."""
     return next((p["id"] for p in state["definition"]["phases"] if p.get("answer")), None)
-
-
-def _index(cls: str) -> int:
-    return OUTCOMES.index(cls)
-
-
-def asked(state: dict) -> str:
-    """The class the requesting state asked for, read as the model reads it (step 6): the scenario's request, or
-    the ceiling when the request does not say."""
-    m = state["definition"]["model"]
-    return OUTCOMES[asked_class(_index(m["asked"]) if m.get("asked") else -1, _index(m["ceiling"]))]
-
-
-def may_refuse(state: dict, offered: str | None) -> bool:
-    """Whether the requesting state may refuse an offer of class ``offered`` (step 6 of the model): more than a
-    mission, less than it asked for, above the floor."""
-    if offered is None:
-        return False
-    m = state["definition"]["model"]
-    return bool(refusable(_index(offered), _index(asked(state)), _index(m["floor"])))
-
-
-def target_answer(state: dict) -> dict | None:
-    """The requesting state's answer to the offer, once its phase has opened (None before, when the phase was
-    skipped, or in a game defined without one): what it asked for, what it was offered, its answer and reason
-    (None while it has not answered; a phase closed without an answer left the offer standing)."""
-    pid = answer_phase(state)
-    if pid is None or state["status"].get(pid) not in ("current", "done"):
-        return None
-    rnd = current_round(state, pid)
-    target = state["definition"]["public"]["target"]
-    sub = submissions(state, "answer", pid, rnd).get(target)
-    return {"phase": pid, "round": rnd, "date": state["dates"].get(pid), "open": state["status"][pid] == "current",
-            "target": target, "asked": sub["asked"] if sub else asked(state),
-            "offered": sub["offered"] if sub else state["outcome"], "answer": sub["answer"] if sub else None,
-            "reason": sub["reason"] if sub else None, "seq": sub["seq"] if sub else None,
-            "player": sub["player"] if sub else None,
-            "if_refused": OUTCOMES[after_refusal(_index(state["definition"]["model"]["floor"]))],
-            "outcome": state["outcome"]}
 
 
 # --- checks: what may not happen ----------------------------------------------------------------------
@@ -230,9 +191,10 @@ def check_answer(state: dict, role: str, answer: Any, reason: Any) -> dict:
     if not ph.get("answer"):
         raise Conflict(f"no offer awaits an answer: the game is in phase {ph['id']}", "phase", ph["id"])
     offered = state["outcome"]
-    if not may_refuse(state, offered):  # a phase reopened by hand on an offer that is not short: nothing to answer
-        raise Conflict(f"the offer ({offered}) is not short of what {target} asked for ({asked(state)})", "phase",
-                       ph["id"])
+    model = state["definition"]["model"]
+    if not rules.may_refuse(model, offered):  # a phase reopened on an offer that is not short: nothing to answer
+        raise Conflict(f"the offer ({offered}) is not short of what {target} asked for ({rules.asked(model)})",
+                       "phase", ph["id"])
     if answer not in ANSWERS:
         raise BadInput(f"answer: expected {' or '.join(ANSWERS)}, got {answer!r}", "answer", answer)
     if not isinstance(reason, str) or not reason.strip():
@@ -241,7 +203,7 @@ def check_answer(state: dict, role: str, answer: Any, reason: Any) -> dict:
         raise BadInput(f"reason: at most {MAX_REASON:,} characters, got {len(reason):,}", "reason", len(reason))
     rnd = current_round(state)
     payload = {"role": role, "phase": ph["id"], "round": rnd, "answer": answer, "reason": reason.strip(),
-               "offered": offered, "asked": asked(state)}
+               "offered": offered, "asked": rules.asked(model)}
     earlier = submissions(state, "answer", ph["id"], rnd).get(role)
     if earlier is not None:
         if earlier["answer"] == payload["answer"] and earlier["reason"] == payload["reason"]:
@@ -327,7 +289,7 @@ def _needed(state: dict, phase_id: str, outcome: str | None) -> bool:
     if needs == "troops":
         return outcome == "troops"
     if needs == "refusable":
-        return may_refuse(state, outcome)
+        return rules.may_refuse(state["definition"]["model"], outcome)
     return True
 
 
@@ -377,7 +339,7 @@ def apply(state: dict, seq: int, kind: str, actor: str, payload: dict) -> None:
     elif kind in SUBMITTED:
         _grow(state, "submissions", {"seq": seq, "kind": SUBMITTED[kind], "player": actor, **payload})
         if kind == "answered" and payload["answer"] == "refuse":  # step 6: a refused offer leaves a mission
-            state["outcome"] = OUTCOMES[after_refusal(_index(state["definition"]["model"]["floor"]))]
+            state["outcome"] = rules.after_refusal(state["definition"]["model"])
     elif kind == "message":
         _grow(state, "messages", {"seq": seq, **payload})
     elif kind == "revealed":
@@ -460,7 +422,7 @@ def _outcome_before(state: dict, phase_id: str) -> str:
         if ph["pledges"]:
             outcome = _outcome_after(state, p)
         elif ph.get("answer") and any(a["answer"] == "refuse" for a in submissions(state, "answer", p, rnd).values()):
-            outcome = OUTCOMES[after_refusal(_index(state["definition"]["model"]["floor"]))]
+            outcome = rules.after_refusal(state["definition"]["model"])
     return outcome
 
 

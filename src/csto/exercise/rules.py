@@ -1,4 +1,4 @@
-"""The class's decision under the rule in force, and its pledges as the model's deployment.
+"""The class's decision under the rule in force, its pledges as the model's deployment, and the target's answer.
 
 :func:`decide` applies step 4 of the model's story (csto/sim/model.py) to the positions the delegations
 sealed instead of drawn stances: the decision is the ``ceil(threshold x m)``-th strongest action accepted
@@ -6,7 +6,9 @@ by the ``m`` voters taking part (threshold 1: consensus, the strongest action ev
 accepts), never below the floor the treaty sets once help is asked for; under a rule with stand-aside a
 voter may declare it takes no part. :func:`deployment` applies steps 5 and 7-9 to the personnel pledged:
 the pledges are the contributions, and the mobilisation and operation times are drawn from the model's
-laws with a seeded generator, so the same log gives the same timing and cost.
+laws with a seeded generator, so the same log gives the same timing and cost. :func:`may_refuse` and
+:func:`after_refusal` are step 6 (the target's answer to an offer short of what it asked for), read with the
+model's own functions.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import math
 
 import numpy as np
 
-from ..sim import OUTCOMES
+from ..sim import OUTCOMES, asked_class, refusable
+from ..sim import after_refusal as _after_refusal
 
 BLOCK, STAND_ASIDE = "block", "stand_aside"
 TROOPS, ASSISTANCE = OUTCOMES.index("troops"), OUTCOMES.index("assistance")
@@ -59,6 +62,26 @@ def decide(model: dict, positions: dict[str, str | None]) -> dict:
             "taking_part": sorted(taking), "votes_needed": needed, "stood_aside": aside, "missing": missing,
             "blockers": blockers, "outvoted": outvoted, "explicit_blocks": explicit,
             "accepted": {v: OUTCOMES[a] for v, a in sorted(taking.items())}}
+
+
+def asked(model: dict) -> str:
+    """The class the target asked for, as the model reads it (step 6): the request's (``model["asked"]``), or the
+    ceiling when the request does not say. ``model`` is a definition's ``model`` numbers."""
+    known = OUTCOMES.index(model["asked"]) if model.get("asked") else -1
+    return OUTCOMES[asked_class(known, OUTCOMES.index(model["ceiling"]))]
+
+
+def may_refuse(model: dict, offered: str | None) -> bool:
+    """Whether the target may refuse an offer of class ``offered`` (step 6): more than a mission, less than it asked
+    for, above the floor."""
+    if offered is None:
+        return False
+    return bool(refusable(OUTCOMES.index(offered), OUTCOMES.index(asked(model)), OUTCOMES.index(model["floor"])))
+
+
+def after_refusal(model: dict) -> str:
+    """The outcome once the target refuses the offer (step 6): a mission, or the floor when that is higher."""
+    return OUTCOMES[_after_refusal(OUTCOMES.index(model["floor"]))]
 
 
 def _quantiles(x: np.ndarray) -> dict:

@@ -446,4 +446,4 @@ class ExerciseService:
             return {"game": game_id, "events": len(events), "seed": state["seed"],
                     "state_hash": hashes[-1] if hashes else None, "same": same,
                     "submissions": len(stored), "phase": state["phase"], "outcome": state["outcome"],
-                    "target_answer": game.target_answer(state)}
+                    "target_answer": access.target_answer(state)}
