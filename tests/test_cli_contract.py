@@ -258,3 +258,24 @@ def test_periods_say_from_and_to_and_sources_are_objects_everywhere(args):
     rows = rows["periods"] if isinstance(rows, dict) else rows
     assert rows and all("from" in r and "to" in r and "since" not in r and "until" not in r for r in rows)
     assert all(isinstance(ref, dict) and set(ref) == {"id", "passage"} for r in rows for ref in r["sources"])
+
+
+LONG = "x" * 300  # longer than any file name the system allows (found by fuzzing: exit 1, "File name too long")
+
+
+@pytest.mark.parametrize("args", [
+    ["exercise", "list", "--db", LONG], ["exercise", "new", SCENARIO, "--db", f"{LONG}/games.sqlite"],
+    ["exercise", "export", "GAME", "--to", LONG], ["exercise", "export", "GAME", "--to", f"{LONG}/out"],
+    ["sweep", SCENARIO, LONG, "--runs", "10"], ["simulate", SCENARIO, "--overlay", LONG, "--runs", "10"],
+    ["export", "--to", "csv", LONG], ["members", "--data", LONG]])
+def test_a_path_too_long_for_the_system_is_the_users_error(tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "games.sqlite"
+    game = "none"
+    if "GAME" in args:
+        made = run("exercise", "new", SCENARIO, "--db", db, "-f", "json")
+        game = json.loads(made.stdout)["result"]["game"]
+    result = run(*[game if a == "GAME" else a for a in args], env={"CSTO_GAMES_DB": str(db)})
+    assert result.exit_code == 2, result.output
+    assert "bug" not in result.output and "Traceback" not in result.output
+    assert not [p for p in tmp_path.iterdir() if not p.name.startswith("games.sqlite")]  # nothing written

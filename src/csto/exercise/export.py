@@ -84,14 +84,18 @@ def _fill(doc: dict, out: Path) -> None:
 
 def _check_target(directory: Path) -> None:
     """Refuse to replace a folder that holds anything but an earlier export of a game."""
-    if not directory.exists():
-        return
-    if not directory.is_dir():
-        raise BadInput(f"{directory}: exists and is not a directory", "to", str(directory))
-    for path in directory.iterdir():
-        if path.name not in FILES or not path.is_file():
-            raise BadInput(f"{directory}: holds {path.name!r}, which is not part of a game's export: export into a "
-                           "new or empty directory", "to", str(directory))
+    try:
+        if not directory.exists():
+            return
+        if not directory.is_dir():
+            raise BadInput(f"{directory}: exists and is not a directory", "to", str(directory))
+        for path in directory.iterdir():
+            if path.name not in FILES or not path.is_file():
+                raise BadInput(f"{directory}: holds {path.name!r}, which is not part of a game's export: export into "
+                               "a new or empty directory", "to", str(directory))
+    except OSError as exc:  # a name too long, a folder that cannot be read: the user's path, said as such
+        raise BadInput(f"{directory}: cannot use it: {(exc.strerror or type(exc).__name__).lower()}", "to",
+                       str(directory)) from None
 
 
 def write(doc: dict, directory: Path) -> list[Path]:

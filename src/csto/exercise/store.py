@@ -53,9 +53,9 @@ class Store:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
-        if self.path.is_dir():
-            raise BadInput(f"{self.path}: is a directory, expected a games database file", "db", str(self.path))
-        try:
+        try:  # every OSError below, a name too long included, is the user's path: said as such
+            if self.path.is_dir():
+                raise BadInput(f"{self.path}: is a directory, expected a games database file", "db", str(self.path))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.writing() as db:
                 version = db.execute("PRAGMA user_version").fetchone()[0]
