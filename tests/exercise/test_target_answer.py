@@ -167,13 +167,22 @@ def test_a_second_different_answer_is_refused_and_the_same_one_is_idempotent(tab
     svc, kaz = table.service, table.tokens["KAZ"]
     offered(table, "assistance")
     second = svc.join(table.codes["KAZ"], name="another student of Kazakhstan")["token"]
-    svc.answer(kaz, "accept", REASON)
-    refused(table, Conflict, lambda: svc.answer(second, "refuse", REASON), "already answered")
-    refused(table, Conflict, lambda: svc.answer(kaz, "accept", "Another reason."), "already answered")
+    svc.answer(kaz, "refuse", REASON)
+    refused(table, Conflict, lambda: svc.answer(second, "accept", REASON), "already answered")
+    refused(table, Conflict, lambda: svc.answer(kaz, "refuse", "Another reason."), "already answered")
     before = table.snapshot()
-    again = svc.answer(second, "accept", REASON)  # a retried form: the same answer
+    again = svc.answer(second, "refuse", REASON)  # a retried form: the same answer, after the refusal took effect
     assert again["duplicate"] is True and again["seq"] is None and table.snapshot() == before
-    assert table.state()["outcome"] == "assistance"  # accepted: the offer stands
+    assert again["offered"] == "assistance" and table.state()["outcome"] == "mission"
+
+
+def test_an_accepted_offer_stands(table):
+    offered(table, "assistance")
+    accepted = table.service.answer(table.tokens["KAZ"], "accept", "Assistance will do.")
+    assert accepted["outcome"] == "assistance"
+    assert table.service.advance(table.facilitator)["outcome"] == "assistance"
+    ta = table.service.debrief(table.facilitator)["target_answer"]
+    assert ta["answer"] == "accept" and ta["refused"] is False
 
 
 def test_closing_the_step_without_an_answer_leaves_the_offer_standing(table):

@@ -172,6 +172,8 @@ def test_a_scripted_game_through_the_api(game):
     assert deployed["deployment"]["personnel"] == pledges
     assert deployed["deployment"]["total_personnel"] == sum(pledges.values())
     assert deployed["phase"]["id"] == "deployment" and deployed["outcome"] == "troops"
+    assert deployed["target_answer"] is None  # troops are what Kazakhstan asked for: nothing to answer
+    error(game.post("/answer", game.tokens["KAZ"], {"answer": "refuse", "reason": "Too late."}), 409, "conflict")
     error(game.get("/debrief", game.tokens["RUS"]), 403, "forbidden")  # the debrief opens at the end
     game.advance_to("debrief")
 
@@ -383,6 +385,103 @@ def test_the_event_stream_shows_each_role_only_what_it_may_see(game, monkeypatch
     assert [e["seq"] for e in polled["events"]] == [e["data"]["seq"] for e in events]
     error(game.get("/events", "forged", headers={"Accept": "text/event-stream"}), 403, "forbidden")
     error(game.get("/events", game.tokens["ARM"], headers={"Last-Event-ID": "yesterday"}), 400, "usage")
+
+
+# --- the requesting state's answer ----------------------------------------------------------------------------------
+
+REASON = "Assistance without troops does not stop the riots."
+
+
+def offer_assistance(game: Game) -> dict:
+    """The five voters offer assistance (less than the troops Kazakhstan asked for under Article 4)."""
+    game.advance_to("council-decision")
+    game.seal_all(dict.fromkeys(VOTERS, "assistance"))
+    game.act("reveal")
+    return game.act("advance")
+
+
+def test_the_requesting_state_answers_an_offer_short_of_its_request(game, web):
+    svc = web.app.state.exercise
+    opened = offer_assistance(game)
+    assert opened["phase"]["id"] == "target-answer" and opened["phase"]["answer"] is True
+    assert opened["target_answer"] | {"target": "KAZ", "asked": "troops", "offered": "assistance", "answer": None} == \
+        opened["target_answer"]
+    before = game.snapshot(svc)
+    body = {"answer": "refuse", "reason": REASON}
+    for role in ("RUS", "observer", "joint-staff"):  # only the requesting state answers
+        error(game.post("/answer", game.tokens[role], body), 403, "forbidden")
+    error(game.post("/answer", game.facilitator, body), 403, "forbidden")
+    error(game.post("/answer", game.tokens["KAZ"], {"answer": "maybe", "reason": REASON}), 400, "input")
+    error(game.post("/answer", game.tokens["KAZ"], {"answer": "refuse", "reason": " "}), 400, "input")
+    error(game.post("/answer", game.tokens["KAZ"], {"answer": "refuse"}), 422, "usage")  # no reason at all
+    assert game.snapshot(svc) == before
+
+    answered = game.ok(game.post("/answer", game.tokens["KAZ"], body))
+    assert answered["answer"] == "refuse" and answered["outcome"] == "mission" and answered["duplicate"] is False
+    again = game.ok(game.post("/answer", game.tokens["KAZ"], body))  # a retried request
+    assert again["duplicate"] is True and again["seq"] is None
+    conflict = error(game.post("/answer", game.tokens["KAZ"], {"answer": "accept", "reason": REASON}), 409, "conflict")
+    assert conflict["field"] == "role"
+    assert game.view("ARM")["target_answer"]["answer"] == "refuse" and game.view("ARM")["outcome"] == "mission"
+
+    rows = game.get("/export", game.facilitator, params={"format": "csv", "table": "answers"}).text.splitlines()
+    assert rows[0].split(",")[:8] == ["seq", "phase", "round", "role", "player", "offered", "asked", "answer"]
+    assert len(rows) == 2 and ",KAZ," in rows[1] and ",refuse," in rows[1] and REASON in rows[1]
+    archive = zipfile.ZipFile(io.BytesIO(game.get("/export", game.facilitator, params={"format": "zip"}).content))
+    assert json.loads(archive.read("game.json"))["target_answer"]["reason"] == REASON
+
+    game.act("advance")
+    debrief = game.ok(game.get("/debrief", game.tokens["KAZ"]))
+    runs = game.ok(game.get("/brief", game.facilitator))["model_runs"]  # the game's own 1,000 runs
+    answer = debrief["target_answer"]
+    assert answer["refused"] is True and answer["step"] is True and debrief["outcome"] == "mission"
+    assert answer["model"]["p_refused_by_target"] == runs["p_refused_by_target"]
+    assert answer["model"]["p_refused_by_target_mcse"] == runs["p_refused_by_target_mcse"]
+    assert answer["history"]["crisis"] == "kaz-2022-january" and answer["history"]["refused_by_target"] is False
+    assert svc.replay(game.id)["same"] is True
+
+
+def test_the_answer_reaches_every_role_as_a_server_sent_event(game, monkeypatch):
+    monkeypatch.setattr(web_exercise, "STREAM_SECONDS", 0.3)
+    monkeypatch.setattr(web_exercise, "POLL_SECONDS", 0.05)
+    offer_assistance(game)
+    start = game.view("observer")["seq"]
+    game.ok(game.post("/answer", game.tokens["KAZ"], {"answer": "refuse", "reason": REASON}))
+    for role in ("observer", "RUS"):
+        stream = game.get("/events", game.tokens[role], params={"after": start},
+                          headers={"Accept": "text/event-stream"})
+        events, _ = sse(stream.text)
+        assert [e["data"]["kind"] for e in events] == ["answered"]
+        data = events[0]["data"]
+        assert data | {"role": "KAZ", "answer": "refuse", "reason": REASON, "offered": "assistance",
+                       "asked": "troops"} == data
+        assert "sealed" not in data  # an answer is public at once, never sealed
+
+
+def test_the_pages_show_the_answer_form_to_the_requesting_state_only_and_the_answer_to_all(web, game):
+    offer_assistance(game)
+    pages = {role: game.client.get(f"/exercise/{game.id}/{role}", headers={"Authorization": f"Bearer {token}"}).text
+             for role, token in {**game.tokens, "facilitator": game.facilitator}.items()}
+    assert [r for r, text in pages.items() if 'id="answer-form"' in text] == ["KAZ"]
+    assert all('id="target-answer"' in text for text in pages.values())
+    assert 'id="answer-awaited"' in pages["observer"] and 'id="answer-hint"' in pages["facilitator"]
+
+    joined = web.post("/exercise/join", data={"code": game.codes["KAZ"], "name": "Aigerim"}, follow_redirects=False)
+    assert joined.status_code == 303
+    missing = web.post(f"/exercise/{game.id}/KAZ/answer", data={"answer": "refuse", "reason": ""})
+    assert missing.status_code == 400 and "reason" in missing.text and 'id="answer-form"' in missing.text
+    done = web.post(f"/exercise/{game.id}/KAZ/answer", data={"answer": "refuse", "reason": REASON},
+                    follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("#target-answer")
+    for role, token in (("observer", game.tokens["observer"]), ("facilitator", game.facilitator),
+                        ("KAZ", game.tokens["KAZ"])):
+        page = web.get(f"/exercise/{game.id}/{role}", headers={"Authorization": f"Bearer {token}"}).text
+        assert 'data-answer="refuse"' in page and REASON in page and 'id="answer-form"' not in page
+    game.act("advance")
+    debrief = web.get(f"/exercise/{game.id}/observer/debrief",
+                      headers={"Authorization": f"Bearer {game.tokens['observer']}"})
+    assert debrief.status_code == 200 and 'id="refusals"' in debrief.text and 'id="class-answer">refused' in \
+        debrief.text
 
 
 # --- export and pages -----------------------------------------------------------------------------------------------

@@ -190,11 +190,6 @@ def check_answer(state: dict, role: str, answer: Any, reason: Any) -> dict:
     ph = phase(state)
     if not ph.get("answer"):
         raise Conflict(f"no offer awaits an answer: the game is in phase {ph['id']}", "phase", ph["id"])
-    offered = state["outcome"]
-    model = state["definition"]["model"]
-    if not rules.may_refuse(model, offered):  # a phase reopened on an offer that is not short: nothing to answer
-        raise Conflict(f"the offer ({offered}) is not short of what {target} asked for ({rules.asked(model)})",
-                       "phase", ph["id"])
     if answer not in ANSWERS:
         raise BadInput(f"answer: expected {' or '.join(ANSWERS)}, got {answer!r}", "answer", answer)
     if not isinstance(reason, str) or not reason.strip():
@@ -202,14 +197,18 @@ def check_answer(state: dict, role: str, answer: Any, reason: Any) -> dict:
     if len(reason) > MAX_REASON:
         raise BadInput(f"reason: at most {MAX_REASON:,} characters, got {len(reason):,}", "reason", len(reason))
     rnd = current_round(state)
-    payload = {"role": role, "phase": ph["id"], "round": rnd, "answer": answer, "reason": reason.strip(),
-               "offered": offered, "asked": rules.asked(model)}
     earlier = submissions(state, "answer", ph["id"], rnd).get(role)
-    if earlier is not None:
-        if earlier["answer"] == payload["answer"] and earlier["reason"] == payload["reason"]:
-            return {**payload, "duplicate": True}
+    if earlier is not None:  # before the offer is read: a refusal has changed the outcome since
+        if earlier["answer"] == answer and earlier["reason"] == reason.strip():
+            return {k: earlier[k] for k in ("role", "phase", "round", "answer", "reason", "offered", "asked")} | {
+                "duplicate": True}
         raise Conflict(f"{role} has already answered the offer ({earlier['answer']})", "role", role)
-    return payload
+    model, offered = state["definition"]["model"], state["outcome"]
+    if not rules.may_refuse(model, offered):  # a phase reopened on an offer that is not short: nothing to answer
+        raise Conflict(f"the offer ({offered}) is not short of what {target} asked for ({rules.asked(model)})",
+                       "phase", ph["id"])
+    return {"role": role, "phase": ph["id"], "round": rnd, "answer": answer, "reason": reason.strip(),
+            "offered": offered, "asked": rules.asked(model)}
 
 
 def check_message(state: dict, sender: str, to: str | None, text: Any) -> dict:

@@ -191,6 +191,11 @@ class Pledge(Body):
     personnel: Any = Field(description="persons pledged from the delegation's contingent (0 to the contingent)")
 
 
+class Answer(Body):
+    answer: Any = Field(description="accept or refuse the offer (only the requesting state, in its answer's phase)")
+    reason: Any = Field(description="a short reason for the answer")
+
+
 class Say(Body):
     text: Any
     to: str | None = Field(None, description="a role for a private message; none: a public statement")
@@ -207,7 +212,8 @@ class Inject(Body):
     changes: Any = Field(None, description="an escalation's new facts: armed_attack, outside_involvement, threatens")
 
 
-VIEW = "{game, title, seed, you, public, phase, phases, roles, sealed_by, pledges, decisions, messages, ...}"
+VIEW = ("{game, title, seed, you, public, phase, phases, roles, sealed_by, pledges, decisions, target_answer, messages, "
+        "...}")
 
 
 @api.post("", **doc("new", "{game, title, facilitator_token, join_codes, seed, phase}",
@@ -270,6 +276,16 @@ def submit(p: P, body: Seal) -> Any:
 def pledge(p: P, body: Pledge) -> Any:
     """Pledge persons from the delegation's contingent while forces are generated (never more than it)."""
     return p.answer("pledge", call(p.svc.pledge, p.token, body.personnel), **body.model_dump())
+
+
+@api.post("/{game}/answer", **doc("answer", "{game, role, seq, duplicate, phase, round, answer, reason, offered, "
+                                            "asked, outcome}",
+                                  "the requesting state accepts or refuses an offer short of what it asked"))
+def answer(p: P, body: Answer) -> Any:
+    """The requesting state's answer to an offer short of what it asked for (step 6 of the model): ``accept`` or
+    ``refuse``, with a short reason; only its delegation, only in the answer's phase, once (a refusal leaves a
+    mission)."""
+    return p.answer("answer", call(p.svc.answer, p.token, body.answer, body.reason), **body.model_dump())
 
 
 @api.post("/{game}/messages", **doc("say", "{game, seq, from, to, text, date}",

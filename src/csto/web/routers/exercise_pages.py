@@ -168,6 +168,8 @@ def _do(p: Player, action: str, form: dict[str, str]) -> dict[str, Any]:
     if action == "pledge":
         text = form.get("personnel", "")
         return call(p.svc.pledge, p.token, int(text) if text.isdigit() else text)
+    if action == "answer":
+        return call(p.svc.answer, p.token, form.get("answer") or None, form.get("reason", ""))
     if action == "say":
         return call(p.svc.say, p.token, form.get("text", ""), form.get("to") or None, body=("to",))
     if action == "reveal":
@@ -180,7 +182,9 @@ def _do(p: Player, action: str, form: dict[str, str]) -> dict[str, Any]:
     return call({"advance": p.svc.advance, "rollback": p.svc.rollback, "fork": p.svc.fork}[action], p.token)
 
 
-ACTIONS = ("seal", "pledge", "say", "reveal", "advance", "rollback", "inject", "fork")
+ACTIONS = ("seal", "pledge", "answer", "say", "reveal", "advance", "rollback", "inject", "fork")
+#: Where a page's form leads back to (its part of the page); the others, to the phase.
+ANCHORS = {"say": "messages", "answer": "target-answer"}
 
 
 @site.post("/{game}/{role}/{action}")
@@ -199,7 +203,7 @@ async def act(request: Request, game: str, role: str, action: str) -> Response:
         response = _see(f"/exercise/{done['game']}/facilitator")
         _cookie(response, p.svc, done["game"], "facilitator", done["facilitator_token"])
         return response
-    return _see(f"/exercise/{game}/{role}#{'messages' if action == 'say' else 'phase'}")
+    return _see(f"/exercise/{game}/{role}#{ANCHORS.get(action, 'phase')}")
 
 
 @site.get("/{game}/{role}/debrief")
