@@ -18,6 +18,11 @@ def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
+def words(text: str) -> str:
+    """Human output with its lines rejoined (it wraps at the terminal's width)."""
+    return " ".join(text.split())
+
+
 def created(db) -> dict:
     r = invoke("exercise", "new", KAZAKHSTAN, "--db", db, "--seed", 5, "--format", "json")
     assert r.exit_code == 0, r.output
@@ -108,3 +113,36 @@ def test_a_lost_facilitator_token_is_replaced_from_the_database(tmp_path, record
     svc.close()
     bad = invoke("exercise", "token", game, "--db", db, "--role", "NATO", "--format", "json")
     assert bad.exit_code == 2 and json.loads(bad.stdout)["error"]["kind"] == "unknown"
+
+
+def test_show_replay_and_export_tell_the_requesting_states_answer(tmp_path, record):
+    db = tmp_path / "g.sqlite"
+    res = created(db)["result"]
+    game, fac = res["game"], res["facilitator_token"]
+    svc = ExerciseService(db, record=record)
+    tokens = {role: svc.join(code)["token"] for role, code in res["join_codes"].items()}
+    for _ in range(3):
+        svc.advance(fac)
+    for s in VOTERS:
+        svc.submit(tokens[s], FORECAST, "assistance")
+    svc.reveal(fac)
+    svc.advance(fac)
+    awaited = invoke("exercise", "show", game, "--db", db)
+    assert awaited.exit_code == 0 and "KAZ was offered assistance (it asked for troops)" in words(awaited.stdout)
+    assert "answer is awaited" in words(awaited.stdout)
+    svc.answer(tokens["KAZ"], "refuse", "Not what we asked for.")
+    svc.close()
+
+    shown = words(invoke("exercise", "show", game, "--db", db).stdout)
+    assert "it refuses (\"Not what we asked for.\")" in shown and "Outcome: mission" in shown
+    as_json = json.loads(invoke("exercise", "show", game, "--db", db, "--format", "json").stdout)["result"]
+    assert as_json["target_answer"]["answer"] == "refuse" and as_json["outcome"] == "mission"
+    replayed = invoke("exercise", "replay", game, "--db", db)
+    assert replayed.exit_code == 0 and "outcome mission" in words(replayed.stdout) and "it refuses" in words(
+        replayed.stdout)
+    checked = json.loads(invoke("exercise", "replay", game, "--db", db, "--format", "json").stdout)["result"]
+    assert checked["same"] is True and checked["target_answer"]["reason"] == "Not what we asked for."
+    out = tmp_path / "export"
+    exported = invoke("exercise", "export", game, "--db", db, "--to", out, "--format", "json")
+    assert exported.exit_code == 0 and str(out / "answers.csv") in json.loads(exported.stdout)["result"]["files"]
+    assert "refuse,Not what we asked for." in (out / "answers.csv").read_text()

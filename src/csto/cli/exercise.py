@@ -56,6 +56,16 @@ def _summary(shown: dict) -> None:
         f"in-game date {shown['in_game_date'] or '-'}")
 
 
+def _answer_line(answer: dict | None) -> str | None:
+    """The requesting state's answer to an offer short of what it asked, in a line (None before its step)."""
+    if answer is None:
+        return None
+    head = f"{answer['target']} was offered {answer['offered']} (it asked for {answer['asked']}): "
+    if answer["answer"]:
+        return head + f"it {'accepts' if answer['answer'] == 'accept' else 'refuses'} (\"{answer['reason']}\")"
+    return head + ("its answer is awaited" if answer["open"] else "no answer; the offer stands")
+
+
 def register(app: typer.Typer) -> None:
     exercise_app = typer.Typer(help=HELP, no_args_is_help=True)
 
@@ -110,6 +120,8 @@ def register(app: typer.Typer) -> None:
             void = " (void)" if d["void"] else ""
             say(f"Decision {d['phase']} round {d['round']}{void}: {d['decision']} by {d['rule']}; blockers: "
                 f"{', '.join(d['blockers']) or 'none'}; outvoted: {', '.join(d['outvoted']) or 'none'}")
+        if (line := _answer_line(shown["target_answer"])) is not None:
+            say(("Requesting state's answer: ", "bold"), line)
         if shown["outcome"]:
             say(("Outcome: ", "bold"), shown["outcome"])
         say(f"{len(shown['messages'])} messages, {len(shown['submissions'])} submissions, {shown['seq']} events")
@@ -142,7 +154,10 @@ def register(app: typer.Typer) -> None:
             return _emit("exercise replay", {"game": game, "db": svc.store.path}, checked,
                          svc.record_hash(game))
         say(f"{game}: {checked['events']} events replayed from seed {checked['seed']}: the same state after every "
-            f"event ({checked['state_hash'][:16]}...); {checked['submissions']} submissions, phase {checked['phase']}")
+            f"event ({checked['state_hash'][:16]}...); {checked['submissions']} submissions, phase {checked['phase']}, "
+            f"outcome {checked['outcome'] or '-'}")
+        if (line := _answer_line(checked["target_answer"])) is not None:
+            say(f"Requesting state's answer: {line}")
 
     @exercise_app.command("token")
     @handles_errors
