@@ -229,7 +229,7 @@ GOOD = {
     "missions": (["missions"], {}),
     "exercises": (["exercises", "--from", "2022-01-01"], {"from": "2022-01-01", "to": None}),
     "conflicts": (["conflicts"], {}),
-    "sources": (["sources"], {}),
+    "sources": (["sources"], {"kind": None, "search": None}),
     "overlap": (["overlap", "--on", "2022-01-10"], {"on": "2022-01-10"}),
     "check": (["check"], {}),
     "obligations": (["obligations", SCENARIO, "--on", "2022-01-10"], {"scenario": str(SCENARIO), "on": "2022-01-10",

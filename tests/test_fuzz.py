@@ -43,7 +43,7 @@ def progress(surface: str, outcome: str) -> None:
 COMMANDS = ["members", "history", "timeline", "organs", "who", "events", "conflicts", "sources", "overlap",
             "check", "obligations", "article", "articles", "export", "forces", "budget", "crises", "missions",
             "exercises"]
-OPTIONS = ["--on", "--from", "--to", "--status", "--org", "--kind", "--format", "-f", "--overlay", "--brief", "--to",
+OPTIONS = ["--on", "--from", "--to", "--status", "--org", "--kind", "--search", "--format", "-f", "--overlay", "--brief", "--to",
            "--data", "-h", "--debug"]
 HOSTILE = ["[/x]", "[bold]", ":100:", "2022-02-30", "0000-01-01", "2022-01-10", "json", "table", "csto", "CSTO",
            "arm", "ARM", "-", "--", "", " ", "\x00", "9" * 5001, "x" * 300, "/dev/zero", ".", str(SCENARIO),

@@ -86,9 +86,10 @@ def conflicts(record: Record) -> dict[str, Any]:
                                             "opinions": [o.model_dump() for o in record.opinions()]})
 
 
-def sources(record: Record) -> dict[str, Any]:
-    """Every source the record cites."""
-    return answer("sources", {}, record, [s.model_dump() for s in record.sources()])
+def sources(record: Record, kind: str | None = None, search: str | None = None) -> dict[str, Any]:
+    """The sources the record cites: every one, or those of one kind and/or matching a text."""
+    return answer("sources", {"kind": kind, "search": search}, record,
+                  [s.model_dump() for s in record.sources(kind, search)])
 
 
 def overlap(record: Record, on: date) -> dict[str, Any]:

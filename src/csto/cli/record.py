@@ -13,7 +13,7 @@ from rich.tree import Tree
 
 from .. import answers
 from ..record import CSTO, Record
-from ..record.kinds import Status
+from ..record.kinds import SourceKind, Status
 from .common import (
     DataOpt,
     Format,
@@ -158,15 +158,21 @@ def conflicts(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
                         [[o.source, o.speaker, o.statement] for o in opinions]))
 
 
-def sources(format: FormatOpt = Format.table, data: DataOpt = None) -> None:
-    """Every source the record cites."""
+def sources(kind: Annotated[str | None, typer.Option("--kind", help="only sources of this kind: "
+                                                                   + ", ".join(get_args(SourceKind)))] = None,
+            search: Annotated[str | None, typer.Option("--search", help="only sources whose id, title, author, "
+                                                        "publisher, file, citation or note contains this text "
+                                                        "(ignoring case)")] = None,
+            format: FormatOpt = Format.table, data: DataOpt = None) -> None:
+    """The sources the record cites: every one, or those of one kind and/or matching a text."""
     rec = open_record(data)
     if format is Format.json:
-        return emit_json(answers.sources(rec))
-    found = rec.sources()
+        return emit_json(answers.sources(rec, kind=kind, search=search))
+    found = rec.sources(kind, search)
     console.print(table("sources", ["id", "kind", "date", "title", "author / publisher", "file / citation"],
                         [[s.id, s.kind, s.date, s.title, s.author or s.publisher, s.file or s.citation]
                          for s in found]))
+    say(f"{len(found)} source(s)" + ("" if kind or search else " (--kind and --search narrow the list)"))
 
 
 def overlap(on: OnOpt = None, format: FormatOpt = Format.table, data: DataOpt = None) -> None:

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from typing import Literal
 
+#: What a source is: its kind decides how the record may speak of what it says (opinion, state media and single
+#: sources are attributed claims, never the record's own voice).
+SourceKind = Literal[
+    "scholarly", "news", "state-media", "opinion-blog", "treaty-text", "official", "un-document", "reference"
+]
+
 # No "negotiating": neither the Charter nor the 2018 documents on observers and partners know such a status; the
 # one source that speaks of states negotiating is held as an attributed claim (conflict negotiating-states).
 Status = Literal["member", "observer", "partner", "suspended", "applicant"]

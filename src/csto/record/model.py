@@ -13,7 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from ..errors import FieldProblem
 from . import dates
-from .kinds import ActKind, EventKind, Level, Status
+from .kinds import ActKind, EventKind, Level, SourceKind, Status
 
 DateText = Annotated[str, BeforeValidator(dates.check)]
 StateCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -57,11 +57,6 @@ class Period(Fact):
         if self.end is not None and dates.first_day(self.end) < dates.first_day(self.start):
             raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
         return self
-
-
-SourceKind = Literal[
-    "scholarly", "news", "state-media", "opinion-blog", "treaty-text", "official", "un-document", "reference"
-]
 
 
 class Source(Base):

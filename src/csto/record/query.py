@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar, get_args, overload
 
 from ..errors import CstoError, DateError, RecordError
 from . import dates
-from .kinds import ActKind, EventKind, Status
+from .kinds import ActKind, EventKind, SourceKind, Status
 from .store import compile_record
 
 
@@ -509,8 +509,18 @@ class Record:
 
     # --- sources and disagreement ------------------------------------------------------------
 
-    def sources(self) -> list[Source]:
-        return self.all(model.Source)
+    def sources(self, kind: str | None = None, search: str | None = None) -> list[Source]:
+        """The sources the record cites, in its order: every one, or those of one ``kind`` and/or whose id,
+        title, author, publisher, file, citation or note contains ``search`` (ignoring case)."""
+        if kind is not None and kind not in get_args(SourceKind):
+            raise UnknownError(f"unknown source kind {kind!r}: expected one of {', '.join(get_args(SourceKind))}",
+                               field="kind", value=kind)
+        found = self.all(model.Source, "kind = ?", (kind,)) if kind else self.all(model.Source)
+        if search:
+            wanted = search.casefold()
+            found = [s for s in found if any(wanted in (text or "").casefold() for text in (
+                s.id, s.title, s.author, s.publisher, s.file, s.citation, s.note))]
+        return found
 
     def source(self, source_id: str) -> Source:
         found = self.all(model.Source, "id = ?", (source_id,))

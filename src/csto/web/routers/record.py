@@ -73,9 +73,15 @@ async def conflicts(s: Svc) -> Any:
 
 @router.get("/sources", **documented("sources", "list of {id, title, kind, date, author, publisher, file, citation, "
                                                 "reliability, note}"))
-async def sources(s: Svc) -> Any:
-    """Every source the record cites."""
-    return answers.sources(s.record)
+async def sources(s: Svc,
+                  kind: Annotated[str | None, Query(description="only sources of this kind: scholarly, news, "
+                                                                 "state-media, opinion-blog, treaty-text, official, "
+                                                                 "un-document, reference")] = None,
+                  search: Annotated[str | None, Query(description="only sources whose id, title, author, publisher, "
+                                                                   "file, citation or note contains this text")] = None
+                  ) -> Any:
+    """The sources the record cites: every one, or those of one kind and/or matching a text."""
+    return answers.sources(s.record, kind=kind, search=search)
 
 
 @router.get("/overlap", **documented("overlap", "{on, organizations, coverage, states: [{state, name, statuses}]}"))
