@@ -3,6 +3,9 @@ browser context at once, through the pages only. A statement posted in one conte
 reload (server-sent events), the reveal shows everyone's positions on every page, the debrief draws its chart, and no
 context asks anything of another host. `csto serve --games FILE` runs for real on a free port.
 
+A second class plays Armenia, September 2022: offered less than it asked for, Armenia's delegation refuses on its
+page, the others see the answer live, and the debrief sets it beside the model and the real refusal.
+
 Screenshots go to build/screenshots/exercise-*.png; with CSTO_EXERCISE_DOCS=1 also to docs/img/exercise/ (the
 teacher's walkthrough in docs/exercise.md shows them).
 """
@@ -115,7 +118,9 @@ class Seat:
         SHOTS.mkdir(parents=True, exist_ok=True)
         height = self.page.evaluate("document.documentElement.scrollHeight")
         path = SHOTS / f"exercise-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True,
+        # caret "initial": hiding the caret styles every input, and a live page would take the styled part for a
+        # changed one and swap it for the server's, emptying a form being filled in
+        self.page.screenshot(path=str(path), full_page=True, caret="initial",
                              clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": min(height, TALLEST)})
         if os.environ.get("CSTO_EXERCISE_DOCS"):
             DOCS.mkdir(parents=True, exist_ok=True)
@@ -242,5 +247,67 @@ def test_a_class_plays_kazakhstan_2022_in_the_browser(seats):
     assert "troops" in rus.page.locator("#class-decision h2").inner_text()
     rus.shot("debrief")
 
+    for seat in (fac, rus, arm, kaz, obs):
+        seat.clean()
+
+
+def test_armenia_refuses_an_offer_short_of_its_request_in_the_browser(seats):
+    """Armenia, September 2022: two voters offer assistance, less than the troops Armenia asked for under Article 4;
+    Armenia's delegation refuses on its page, everyone else sees the answer without a reload, and the debrief sets
+    it beside the model's refusals and Armenia's real refusal of November 2022."""
+    fac, rus, arm, kaz, obs = (seats[n] for n in ("facilitator", "RUS", "ARM", "KAZ", "observer"))
+    fac.go("/exercise")
+    fac.page.select_option("#scenario", "armenia-2022-09")
+    fac.page.fill("#seed", "2")
+    fac.submit("#new-game button[type=submit]")
+    codes = {row.get_attribute("data-role"): row.locator("td").nth(2).inner_text().strip()
+             for row in fac.page.locator("#codes tr[data-role]").all()}
+    for seat in (rus, arm, kaz, obs):
+        seat.go(f"/exercise/join?code={codes[seat.name]}")
+        seat.submit("#join-form button[type=submit]")
+        seat.live()
+    assert "Your answer to the offer" in arm.page.locator("#target-answer").inner_text()  # what will come, told ahead
+    assert rus.page.locator("#target-answer").is_hidden()
+
+    for _ in range(3):
+        fac.submit("#advance-form button")
+    for seat in (rus, kaz):
+        seat.page.locator("#seal-form").wait_for(timeout=WAIT)
+        seat.page.check("#seal-form input[name=position][value=assistance]")
+        seat.page.fill("#p_assistance", "100")
+        seat.submit("#seal-form button[type=submit]")
+    fac.page.locator("#sealed li", has_text="Kazakhstan").locator(".yes").wait_for(timeout=WAIT)
+    fac.page.check("#reveal-form input[name=force]")
+    fac.submit("#reveal-form button")
+    for seat in (arm, obs):
+        seat.mark()
+    fac.submit("#advance-form button")  # no troops: straight to Armenia's answer
+    assert fac.page.locator("#current-phase").get_attribute("data-phase") == "target-answer"
+    fac.mark()
+
+    arm.page.locator("#answer-form").wait_for(timeout=WAIT)  # the form appears live on Armenia's page only
+    assert arm.kept() and arm.page.locator("#offered").inner_text() == "assistance"
+    obs.page.locator("#answer-awaited").wait_for(timeout=WAIT)
+    assert rus.page.locator("#answer-form").count() == 0 and obs.page.locator("#answer-form").count() == 0
+    arm.page.check("#answer-form input[name=answer][value=refuse]")
+    arm.page.fill("#answer-reason", "Not sufficiently finalized: no political assessment of the aggression.")
+    arm.shot("answer")
+    arm.submit("#answer-form button[type=submit]")
+    assert arm.page.locator("#answer-given").get_attribute("data-answer") == "refuse"
+    for seat in (obs, fac):
+        seat.page.locator("#answer-given[data-answer=refuse]").wait_for(timeout=WAIT)
+        assert "no political assessment" in seat.page.locator("#target-answer").inner_text()
+        assert seat.kept()  # live, not reloaded
+    assert "mission" in obs.page.locator("#phase").inner_text()  # a refusal leaves a mission
+
+    while fac.page.locator("#advance-form").count():
+        fac.submit("#advance-form button")
+    arm.page.locator("#debrief-link").wait_for(timeout=WAIT)
+    with arm.page.expect_navigation(wait_until="load"):
+        arm.page.locator("#debrief-link").click()
+    assert arm.page.locator("#class-answer").inner_text() == "refused"
+    box = arm.page.locator("#target-answer").inner_text()
+    assert "the target refused" in box and "23 November 2022" in box  # the record's account of the real refusal
+    assert "%" in arm.page.locator("#refusals").inner_text()
     for seat in (fac, rus, arm, kaz, obs):
         seat.clean()
