@@ -191,7 +191,7 @@ class Pledge(Body):
     personnel: Any = Field(description="persons pledged from the delegation's contingent (0 to the contingent)")
 
 
-class Answer(Body):
+class OfferAnswer(Body):
     answer: Any = Field(description="accept or refuse the offer (only the requesting state, in its answer's phase)")
     reason: Any = Field(description="a short reason for the answer")
 
@@ -281,7 +281,7 @@ def pledge(p: P, body: Pledge) -> Any:
 @api.post("/{game}/answer", **doc("answer", "{game, role, seq, duplicate, phase, round, answer, reason, offered, "
                                             "asked, outcome}",
                                   "the requesting state accepts or refuses an offer short of what it asked"))
-def answer(p: P, body: Answer) -> Any:
+def answer(p: P, body: OfferAnswer) -> Any:
     """The requesting state's answer to an offer short of what it asked for (step 6 of the model): ``accept`` or
     ``refuse``, with a short reason; only its delegation, only in the answer's phase, once (a refusal leaves a
     mission)."""
