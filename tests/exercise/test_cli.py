@@ -89,6 +89,11 @@ def test_show_export_and_replay_a_played_game(tmp_path, record):
 
 def test_bad_input_exits_2_with_the_error_shape(tmp_path):
     db = tmp_path / "g.sqlite"
+    for command in (["show", "no-such-game"], ["list"], ["replay", "no-such-game"], ["token", "no-such-game"]):
+        r = invoke("exercise", *command, "--db", db, "--format", "json")  # a mistyped --db: said, and not created
+        assert r.exit_code == 2 and json.loads(r.stdout)["error"]["field"] == "db", command
+        assert not db.exists()
+    created(db)
     r = invoke("exercise", "show", "no-such-game", "--db", db, "--format", "json")
     assert r.exit_code == 2 and json.loads(r.stdout)["error"]["kind"] == "unknown"
     r = invoke("exercise", "new", tmp_path / "missing.yaml", "--db", db)

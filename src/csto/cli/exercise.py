@@ -25,10 +25,11 @@ HELP = ("A classroom crisis exercise: the class plays the Collective Security Co
         "the service (the web pages).")
 
 
-def _service(db: Path | None, data: Path | None = None):
+def _service(db: Path | None, data: Path | None = None, create: bool = False):
+    """The games in ``db``; only ``exercise new`` creates the database (a mistyped --db is an error, not a new file)."""
     from ..exercise import ExerciseService
 
-    return ExerciseService(db, data=data)
+    return ExerciseService(db, data=data, create=create)
 
 
 def _emit(command: str, question: dict[str, Any], result: dict, record_hash: str | None) -> None:
@@ -85,7 +86,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Create a game and print the facilitator's token and every role's join code."""
         when = day(on, "--on")
-        svc = _service(db, data)
+        svc = _service(db, data, create=True)
         made = svc.create(scenario, on=when.isoformat() if when else None, overlay=overlay, seed=seed, title=title)
         shown = svc.show(made["game"])
         result = {**made, "db": str(svc.store.path), "roles": shown["roles"], "phases": shown["phases"],

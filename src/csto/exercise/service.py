@@ -49,8 +49,8 @@ class ExerciseService:
     """
 
     def __init__(self, db: str | Path | None = None, record: Record | None = None, data: str | Path | None = None,
-                 clock: Callable[[], datetime] | None = None):
-        self.store = Store(db)
+                 clock: Callable[[], datetime] | None = None, create: bool = True):
+        self.store = Store(db, create)
         self._record, self._data = record, data
         self._procedure: proc_mod.Procedure | None = None
         self.clock = clock or (lambda: datetime.now(UTC))

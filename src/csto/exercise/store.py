@@ -48,12 +48,17 @@ def default_path() -> Path:
 class Store:
     """The games database; one connection per thread, writes serialised by ``BEGIN IMMEDIATE``."""
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, create: bool = True):
+        """Open the database at ``path`` (default :func:`default_path`), creating it unless ``create`` is false:
+        then a missing file is the user's error (a mistyped ``--db`` never leaves an empty database behind)."""
         self.path = Path(path) if path is not None else default_path()
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
         try:  # every OSError below, a name too long included, is the user's path: said as such
+            if not create and not self.path.exists():
+                raise BadInput(f"{self.path}: no games database here (csto exercise new creates one)", "db",
+                               str(self.path))
             if self.path.is_dir():
                 raise BadInput(f"{self.path}: is a directory, expected a games database file", "db", str(self.path))
             self.path.parent.mkdir(parents=True, exist_ok=True)
