@@ -32,7 +32,8 @@ LAZY = {
                                   "crises."),
     "conflicts": ("csto.cli.record", "Where the sources disagree, every claim with its source, and the value the "
                                      "record prefers and why."),
-    "sources": ("csto.cli.record", "Every source the record cites."),
+    "sources": ("csto.cli.record",
+                "The sources the record cites: every one, or those of one kind and/or matching a text."),
     "overlap": ("csto.cli.record", "States x organizations on a date: who belongs to what."),
     "export": ("csto.cli.record", "Write the whole record to DIR (CSV files, one JSON file or the SQLite file), or a "
                                   "research panel\n(state-year, state-day, dyad-year, atop-members) as CSV, Parquet or "
