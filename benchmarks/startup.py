@@ -15,6 +15,10 @@ Two rows time the first command after a change to the data folder: after ``touch
 changes, not its bytes: the cache is keyed by the bytes, so nothing is rebuilt) and after an edit (a
 comment appended to one file: that file is read and validated again and the record recompiled).
 
+Two rows time ``csto simulate`` on the Kazakhstan scenario at its defaults: with the Beta quantile table kept in
+the cache folder (``csto.sim.shares``: no SciPy imported) and with it removed before each run (computed, SciPy
+imported), as on a first run.
+
 ``--against REF`` times the same commands with ``src/`` as it was at the commit ``REF`` (``git archive``),
 in the same run, each tree with its own bytecode and record caches. The YAML of the record is also parsed
 with PyYAML's pure-Python loader and with the libyaml (C) loader that ``csto.record.yamlio`` uses.
@@ -73,6 +77,7 @@ def append_comment(data: Path, n: int) -> None:
 def rows(data: Path) -> dict[str, tuple[list[str], bool, str | None]]:
     """name -> (arguments of ``python -c``, bytecode cached, what to do to the data folder before each run)."""
     members = [CSTO, "members", "--on", DAY, "--data", str(data)]
+    simulate = [CSTO, "simulate", str(ROOT / "scenarios" / "kazakhstan-2022-01.yaml"), "--data", str(data)]
     return {
         "python -c pass": (["pass"], True, None),
         "the libraries alone (Typer, Rich, pydantic)": ([LIBRARIES], True, None),
@@ -82,6 +87,8 @@ def rows(data: Path) -> dict[str, tuple[list[str], bool, str | None]]:
         f"csto members --on {DAY}, no bytecode cache": (members, False, None),
         f"csto members --on {DAY}, after touch of one data file": (members, True, "touch"),
         f"csto members --on {DAY}, after an edit of one data file": (members, True, "edit"),
+        "csto simulate kazakhstan-2022-01 (10,000 runs), Beta table kept": (simulate, True, None),
+        "csto simulate kazakhstan-2022-01 (10,000 runs), Beta table computed": (simulate, True, "no-beta"),
     }
 
 
@@ -101,6 +108,8 @@ def measure(trees: dict[str, Path], data: Path, tmp: Path, repeats: int) -> dict
                 elif before == "edit":
                     edits += 1
                     append_comment(data, edits)
+                elif before == "no-beta":  # csto.sim.shares keeps its tables here: this run computes them
+                    shutil.rmtree(Path(envs[(tree, cached)]["CSTO_CACHE"]) / "beta", ignore_errors=True)
                 start = time.perf_counter()
                 subprocess.run([sys.executable, "-c", *args], env=envs[(tree, cached)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, check=False)
