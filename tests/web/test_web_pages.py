@@ -80,6 +80,15 @@ def test_a_states_page_shows_its_whole_history_with_sources(client):
         assert f"<td>{org}</td>" in text
 
 
+def test_the_sources_page_narrows_to_a_kind_and_a_text(client, record):
+    page = client.get("/sources", params={"kind": "scholarly", "search": "cst"}).text
+    wanted = {s.id for s in record.sources("scholarly", "cst")}
+    shown = set(re.findall(r'<tr id="src-([^"]+)"', page))
+    assert wanted and shown == wanted
+    assert '<option value="scholarly" selected>' in page and 'value="cst"' in page
+    assert client.get("/sources", params={"kind": "blog"}).status_code == 404  # unknown kind: the error page
+
+
 def test_sources_and_conflicts_link_each_claim_to_its_source(client, record):
     from csto import answers
 

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import jinja2
 from markupsafe import Markup, escape
@@ -142,9 +142,13 @@ def organs(s: Service, links: Links, on: str | None = None) -> Page:
                   children=children, holders=holders, error=error, pictures=pictures)
 
 
-def sources(s: Service, links: Links) -> Page:
-    """Every source the record cites, each with an anchor that claims and facts link to."""
-    return render("sources.html", links, s, sources=answers.sources(s.record))
+def sources(s: Service, links: Links, kind: str | None = None, search: str | None = None) -> Page:
+    """The sources the record cites (every one, or those of one kind and/or matching a text), each with an anchor
+    that claims and facts link to."""
+    from ..record.kinds import SourceKind
+
+    return render("sources.html", links, s, sources=answers.sources(s.record, kind=kind or None, search=search or None),
+                  kinds=get_args(SourceKind), kind=kind or "", search=search or "")
 
 
 def conflicts(s: Service, links: Links) -> Page:

@@ -46,9 +46,9 @@ def organs(request: Request, s: Svc, on: str | None = None) -> HTMLResponse:
     return _html(pages.organs(s, _links(request), on))
 
 
-@router.get("/sources", summary="every source the record cites")
-def sources(request: Request, s: Svc) -> HTMLResponse:
-    return _html(pages.sources(s, _links(request)))
+@router.get("/sources", summary="the sources the record cites: every one, or those of one kind and/or matching a text")
+def sources(request: Request, s: Svc, kind: str | None = None, search: str | None = None) -> HTMLResponse:
+    return _html(pages.sources(s, _links(request), kind, search))
 
 
 @router.get("/conflicts", summary="where the sources disagree")
