@@ -80,3 +80,18 @@ def test_the_record_is_parsed_with_the_c_loader():
     from csto.record import yamlio
 
     assert issubclass(yamlio._CLoader, __import__("yaml").CSafeLoader)
+
+
+def test_the_command_freezes_its_objects_before_the_interpreter_shuts_down():
+    """``main`` ends with ``gc.freeze()`` (shutdown then skips sweeping the libraries' objects); the command's
+    output and exit code are as ever."""
+    probe = ("import atexit, gc, sys; atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
+             "from csto.cli import main\nsys.argv = ['csto', *sys.argv[1:]]\nmain()")
+    done = subprocess.run([sys.executable, "-c", probe, "members", "--on", "2022-01-10", "-f", "json"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["ok"] is True
+    assert int(done.stderr.split("frozen")[-1].split()[0]) > 10_000
+    bad = subprocess.run([sys.executable, "-c", probe, "members", "--on", "2022-13-01"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "month 13" in bad.stderr
+
