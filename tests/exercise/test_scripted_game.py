@@ -136,6 +136,26 @@ def test_pledges_become_the_models_deployment(table):
     assert out["phase"]["id"] == "deployment" and out["outcome"] == "troops"
 
 
+def test_rolling_back_into_the_deployment_keeps_it_and_back_into_the_pledges_voids_it(table):
+    """A deployment is made from the pledges when their phase closes: rolling back from the withdrawal into the
+    deployment keeps it (and its dates); rolling back into the pledges' phase voids it, as it voids the pledges."""
+    svc = table.service
+    table.advance_to("council-decision")
+    table.seal_all({s: "troops" for s in VOTERS})
+    svc.reveal(table.facilitator)
+    svc.advance(table.facilitator)
+    svc.pledge(table.tokens["RUS"], 1500)
+    made = svc.advance(table.facilitator)
+    assert made["phase"]["id"] == "deployment"
+    svc.advance(table.facilitator)
+    back = svc.rollback(table.facilitator)
+    assert back["phase"]["id"] == "deployment" and back["outcome"] == "troops"
+    assert back["deployment"] == made["deployment"]
+    assert {p["id"]: p["date"] for p in back["phases"]}["withdrawal"] is not None
+    again = svc.rollback(table.facilitator)
+    assert again["phase"]["id"] == "force-generation" and again["deployment"] is None
+
+
 def test_no_pledge_means_assistance_not_troops(table):
     svc = table.service
     table.advance_to("council-decision")

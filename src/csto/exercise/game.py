@@ -405,7 +405,11 @@ def _roll_back(state: dict, to: str) -> None:
         state["decision"], state["outcome"] = None, None
     elif state["decision"] is not None:
         state["outcome"] = _outcome_before(state, to)
-    state["deployment"] = None
+    # The deployment was made from the pledges when their phase closed: it stands while that phase stays closed
+    # (rolling back from the withdrawal into the deployment keeps it) and the outcome is still troops.
+    pledges_reopened = any(phase(state, p)["pledges"] for p in ids[back:])
+    if pledges_reopened or state["outcome"] != "troops":
+        state["deployment"] = None
     _reschedule(state)
 
 
