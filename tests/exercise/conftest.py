@@ -51,6 +51,13 @@ class Table:
         while self.state()["phase"] != phase:
             self.service.advance(self.facilitator)
 
+    def decide(self, positions: dict[str, str] | None = None) -> dict:
+        """Every voter named seals its position (default: every voter, troops) in the Council's decision, and the
+        facilitator reveals them: the reveal's answer."""
+        self.advance_to("council-decision")
+        self.seal_all(positions or {s: "troops" for s in VOTERS})
+        return self.service.reveal(self.facilitator)
+
     def seal_all(self, positions: dict[str, str], forecast: dict | None = None) -> None:
         for role, position in positions.items():
             self.service.submit(self.tokens[role], forecast or FORECAST, position)

@@ -12,15 +12,9 @@ from csto.exercise import Conflict
 from .conftest import FORECAST, VOTERS
 
 
-def decided(table, positions: dict[str, str] | None = None) -> None:
-    table.advance_to("council-decision")
-    table.seal_all(positions or {s: "troops" for s in VOTERS})
-    table.service.reveal(table.facilitator)
-
-
 def test_rolling_back_into_the_decision_voids_its_positions(table):
     svc = table.service
-    decided(table, {**{s: "troops" for s in VOTERS}, "BLR": "block"})
+    table.decide({**{s: "troops" for s in VOTERS}, "BLR": "block"})
     svc.advance(table.facilitator)  # to the debrief: troops were blocked
     back = svc.rollback(table.facilitator)
     assert back["phase"]["id"] == "council-decision" and back["phase"]["round"] == 2
@@ -61,7 +55,7 @@ def test_an_escalation_reassesses_the_event(table):
 
 
 def test_new_facts_after_the_decision_are_refused(table):
-    decided(table)
+    table.decide()
     with pytest.raises(Conflict, match="roll back"):
         table.service.inject(table.facilitator, "date", on="2023-01-01")
 
@@ -75,7 +69,7 @@ def test_positions_sealed_on_old_facts_are_void(table):
 
 def test_a_fork_begins_with_the_whole_log(table):
     svc = table.service
-    decided(table)
+    table.decide()
     fork = svc.fork(table.facilitator)
     assert fork["game"] != table.game and fork["forked_from"] == {"game": table.game, "seq": table.state()["seq"]}
     assert set(fork["join_codes"].values()).isdisjoint(table.codes.values())
@@ -94,7 +88,7 @@ def test_a_fork_begins_with_the_whole_log(table):
 def test_the_export_holds_the_whole_game_and_parses(table, tmp_path):
     svc = table.service
     svc.say(table.tokens["KAZ"], "Help, please; \"now\",\nnot later.")
-    decided(table)
+    table.decide()
     svc.advance(table.facilitator)
     svc.pledge(table.tokens["RUS"], 1200)
     svc.advance(table.facilitator)

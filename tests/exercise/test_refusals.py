@@ -44,17 +44,13 @@ def test_a_token_is_good_until_it_expires(table, clock):
 
 
 def test_a_submission_after_the_reveal_is_refused(table):
-    at_decision(table)
-    table.seal_all({s: "troops" for s in VOTERS})
-    table.service.reveal(table.facilitator)
+    table.decide()
     err = refused(table, Conflict, lambda: table.service.submit(table.tokens["KAZ"], FORECAST), "already revealed")
     assert err["kind"] == "conflict"
 
 
 def test_a_submission_after_the_phase_closed_is_refused(table):
-    at_decision(table)
-    table.seal_all({s: "troops" for s in VOTERS})
-    table.service.reveal(table.facilitator)
+    table.decide()
     table.service.advance(table.facilitator)
     refused(table, Conflict, lambda: table.service.submit(table.tokens["KAZ"], FORECAST), "no decision is open")
 
@@ -74,9 +70,7 @@ def test_a_second_different_position_is_refused_and_the_same_one_is_idempotent(t
 
 
 def test_a_pledge_above_the_contingent_is_refused(table):
-    at_decision(table)
-    table.seal_all({s: "troops" for s in VOTERS})
-    table.service.reveal(table.facilitator)
+    table.decide()
     table.service.advance(table.facilitator)
     contingent = table.state()["definition"]["model"]["contingent"]["ARM"]
     err = refused(table, BadInput, lambda: table.service.pledge(table.tokens["ARM"], contingent + 1),

@@ -118,9 +118,7 @@ def test_standing_aside_needs_a_rule_that_allows_it(table, service):
 
 def test_pledges_become_the_models_deployment(table):
     svc = table.service
-    table.advance_to("council-decision")
-    table.seal_all({s: "troops" for s in VOTERS})
-    svc.reveal(table.facilitator)
+    table.decide()
     svc.advance(table.facilitator)
     pledges = {"RUS": 1500, "ARM": 100, "TJK": 200}
     for role, n in pledges.items():
@@ -140,9 +138,7 @@ def test_rolling_back_into_the_deployment_keeps_it_and_back_into_the_pledges_voi
     """A deployment is made from the pledges when their phase closes: rolling back from the withdrawal into the
     deployment keeps it (and its dates); rolling back into the pledges' phase voids it, as it voids the pledges."""
     svc = table.service
-    table.advance_to("council-decision")
-    table.seal_all({s: "troops" for s in VOTERS})
-    svc.reveal(table.facilitator)
+    table.decide()
     svc.advance(table.facilitator)
     svc.pledge(table.tokens["RUS"], 1500)
     made = svc.advance(table.facilitator)
@@ -158,9 +154,7 @@ def test_rolling_back_into_the_deployment_keeps_it_and_back_into_the_pledges_voi
 
 def test_no_pledge_means_assistance_not_troops(table):
     svc = table.service
-    table.advance_to("council-decision")
-    table.seal_all({s: "troops" for s in VOTERS})
-    svc.reveal(table.facilitator)
+    table.decide()
     svc.advance(table.facilitator)
     svc.pledge(table.tokens["RUS"], 0)
     out = svc.advance(table.facilitator)
@@ -197,9 +191,7 @@ def test_debrief_sets_the_class_beside_the_model_and_history_and_scores_forecast
 
 def test_the_debrief_waits_for_the_end_except_for_the_facilitator(table):
     svc = table.service
-    table.advance_to("council-decision")
-    table.seal_all({s: "troops" for s in VOTERS})
-    svc.reveal(table.facilitator)
+    table.decide()
     with pytest.raises(Forbidden):
         svc.debrief(table.tokens["RUS"])
     assert svc.debrief(table.facilitator)["decision"]["decision"] == "troops"

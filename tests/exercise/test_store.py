@@ -85,9 +85,7 @@ def test_thirty_players_submitting_at_once_are_each_stored_exactly_once(table, d
 
 def test_the_log_replays_to_the_same_state(table):
     svc = table.service
-    table.advance_to("council-decision")
-    table.seal_all({s: "troops" for s in VOTERS})
-    svc.reveal(table.facilitator)
+    table.decide()
     svc.advance(table.facilitator)
     svc.pledge(table.tokens["RUS"], 900)
     svc.advance(table.facilitator)

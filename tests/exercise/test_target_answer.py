@@ -22,9 +22,7 @@ REASON = "Assistance without troops does not restore our territorial integrity."
 
 def offered(table, position: str) -> dict:
     """Every voter seals ``position``; the facilitator reveals and closes the decision (and force generation)."""
-    table.advance_to("council-decision")
-    table.seal_all(dict.fromkeys(VOTERS, position))
-    table.service.reveal(table.facilitator)
+    table.decide(dict.fromkeys(VOTERS, position))
     return table.service.advance(table.facilitator)
 
 
