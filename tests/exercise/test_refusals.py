@@ -8,7 +8,7 @@ import pytest
 from csto.exercise import BadInput, Conflict, ExerciseService, Forbidden, Unknown
 from csto.exercise.errors import ExerciseError
 
-from .conftest import FORECAST, VOTERS
+from .conftest import FORECAST
 
 
 def refused(table, error: type[ExerciseError], call, match: str) -> dict:
