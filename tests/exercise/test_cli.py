@@ -29,6 +29,21 @@ def created(db) -> dict:
     return json.loads(r.stdout)
 
 
+def decided(db, record, position: str) -> tuple[str, str, ExerciseService, dict[str, str]]:
+    """A game made by ``csto exercise new`` and played through the service (as the web pages play it) until every
+    voter's ``position`` is revealed: the game, the facilitator's token, the open service and the roles' tokens."""
+    res = created(db)["result"]
+    game, fac = res["game"], res["facilitator_token"]
+    svc = ExerciseService(db, record=record)
+    tokens = {role: svc.join(code)["token"] for role, code in res["join_codes"].items()}
+    for _ in range(3):
+        svc.advance(fac)
+    for s in VOTERS:
+        svc.submit(tokens[s], FORECAST, position)
+    svc.reveal(fac)
+    return game, fac, svc, tokens
+
+
 def test_new_prints_the_join_codes_and_the_facilitators_token(tmp_path):
     r = invoke("exercise", "new", KAZAKHSTAN, "--db", tmp_path / "g.sqlite", "--seed", 5)
     assert r.exit_code == 0, r.output
@@ -57,15 +72,7 @@ def test_new_with_an_overlay_and_a_date(tmp_path):
 
 def test_show_export_and_replay_a_played_game(tmp_path, record):
     db = tmp_path / "g.sqlite"
-    res = created(db)["result"]
-    game, fac = res["game"], res["facilitator_token"]
-    svc = ExerciseService(db, record=record)  # the class plays through the service (the web pages)
-    tokens = {role: svc.join(code)["token"] for role, code in res["join_codes"].items()}
-    for _ in range(3):
-        svc.advance(fac)
-    for s in VOTERS:
-        svc.submit(tokens[s], FORECAST, "troops")
-    svc.reveal(fac)
+    game, _, svc, _ = decided(db, record, "troops")
     svc.close()
 
     shown = invoke("exercise", "show", game, "--db", db)
@@ -122,15 +129,7 @@ def test_a_lost_facilitator_token_is_replaced_from_the_database(tmp_path, record
 
 def test_show_replay_and_export_tell_the_requesting_states_answer(tmp_path, record):
     db = tmp_path / "g.sqlite"
-    res = created(db)["result"]
-    game, fac = res["game"], res["facilitator_token"]
-    svc = ExerciseService(db, record=record)
-    tokens = {role: svc.join(code)["token"] for role, code in res["join_codes"].items()}
-    for _ in range(3):
-        svc.advance(fac)
-    for s in VOTERS:
-        svc.submit(tokens[s], FORECAST, "assistance")
-    svc.reveal(fac)
+    game, fac, svc, tokens = decided(db, record, "assistance")
     svc.advance(fac)
     awaited = invoke("exercise", "show", game, "--db", db)
     assert awaited.exit_code == 0 and "KAZ was offered assistance (it asked for troops)" in words(awaited.stdout)
