@@ -95,14 +95,24 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[str]:
-    """`csto serve` on a free loopback port, for the whole session (a games database of its own: the navigation
-    reaches the exercise's pages); its address."""
+def serving(tmp_path_factory) -> Iterator[str]:
+    """`csto serve` on a free loopback port with a games database of its own, its address; stopped after."""
     folder = tmp_path_factory.mktemp("serve")
     proc, base = start_server(folder / "serve.log", "--games", str(folder / "games.sqlite"))
     yield base
     stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[str]:
+    """The server for the whole session (the navigation reaches the exercise's pages)."""
+    yield from serving(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory) -> Iterator[str]:
+    """A server for one test module, whose games meet no other module's."""
+    yield from serving(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

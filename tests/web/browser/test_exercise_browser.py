@@ -14,11 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,38 +28,10 @@ TALLEST = 2400  # pixels of a full-page screenshot at most
 WAIT = 15_000  # ms: how long a live update may take to show (the server polls every 0.5 s)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    """`csto serve --games FILE` on a free loopback port, with a games database of its own."""
-    folder = tmp_path_factory.mktemp("exercise-serve")
-    port = _free_port()
-    with (folder / "serve.log").open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "csto", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--games", str(folder / "games.sqlite")], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/api/check", timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"csto serve did not start: {(folder / 'serve.log').read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+def server(own_server) -> str:
+    """`csto serve --games FILE` with a games database of this module's own (conftest.own_server)."""
+    return own_server
 
 
 class Seat:
