@@ -19,6 +19,16 @@ def _isolated_cache(tmp_path_factory):
     mp.undo()
 
 
+@pytest.fixture(scope="session")
+def record(_isolated_cache):
+    """The shipped record (``data/``), opened once for the session: read it, never change it."""
+    from csto.record import Record
+
+    rec = Record.open()
+    yield rec
+    rec.close()
+
+
 @pytest.fixture
 def fixture_dir(tmp_path) -> Path:
     """A copy of the small test record, safe to add files to."""

@@ -7,14 +7,6 @@ import math
 import pytest
 
 from csto.analysis.backtest import backtest, event_from_crisis
-from csto.record import Record, default_data_dir
-
-
-@pytest.fixture(scope="module")
-def record():
-    rec = Record.open(default_data_dir())
-    yield rec
-    rec.close()
 
 
 @pytest.fixture(scope="module")

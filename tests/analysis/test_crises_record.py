@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from csto.record import Record, default_data_dir
-
-
-@pytest.fixture(scope="module")
-def record():
-    rec = Record.open(default_data_dir())
-    yield rec
-    rec.close()
+from csto.record import default_data_dir
 
 
 def _norm(text: str) -> str:

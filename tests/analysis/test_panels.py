@@ -19,13 +19,6 @@ MALFORMED = Path(__file__).parents[1] / "fixtures" / "malformed"
 
 
 @pytest.fixture(scope="module")
-def record():
-    rec = Record.open()
-    yield rec
-    rec.close()
-
-
-@pytest.fixture(scope="module")
 def days(record):
     return panels.state_day(record)
 

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 from csto import answers
 from csto.cli import app
 from csto.errors import CstoError, RecordError
-from csto.record import Record
 from csto.record.yamlio import InlineDocument
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,11 +44,6 @@ PAIRS = [
     (["obligations", str(KAZ)], "obligations", {"scenario": KAZ}),
     (["simulate", str(KAZ), "--runs", "500", "--seed", "3"], "simulate", {"scenario": KAZ, "runs": 500, "seed": 3}),
 ]
-
-
-@pytest.fixture(scope="module")
-def record() -> Record:
-    return Record.open()
 
 
 def _plain(answer: dict) -> dict:

@@ -11,7 +11,7 @@ import pytest
 
 from csto.exercise import ExerciseService
 from csto.exercise import game as fold
-from csto.record import Record, default_data_dir
+from csto.record import default_data_dir
 
 SCENARIOS = default_data_dir().parent / "scenarios"
 OVERLAYS = default_data_dir() / "treaty" / "overlays"
@@ -68,13 +68,6 @@ class Table:
         rows = tuple(db.execute(f"SELECT count(*) FROM {t} WHERE game = ?", (self.game,)).fetchone()[0]
                      for t in ("events", "submissions", "tokens", "roles"))
         return fold.state_hash(self.service.state(self.game)), rows
-
-
-@pytest.fixture(scope="session")
-def record():
-    rec = Record.open()
-    yield rec
-    rec.close()
 
 
 @pytest.fixture

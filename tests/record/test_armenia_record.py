@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csto.record import Record, dates, default_data_dir
+from csto.record import dates
 
 #: Armenia's steps in the order they happened; each id is an event in data/milestones.yaml.
 STEPS = [
@@ -23,13 +23,6 @@ STEPS = [
     "armenia-outside-2024",
     "armenia-skips-bishkek-2025",
 ]
-
-
-@pytest.fixture(scope="module")
-def record():
-    rec = Record.open(default_data_dir())
-    yield rec
-    rec.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from csto.record import Record, default_data_dir
-
-
-@pytest.fixture(scope="module")
-def record():
-    rec = Record.open(default_data_dir())
-    yield rec
-    rec.close()
-
 
 @pytest.mark.parametrize(("formation", "on", "personnel"), [
     ("crdf-central-asia", "2005-01-01", 5500),

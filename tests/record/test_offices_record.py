@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csto.record import Record, dates, default_data_dir
-
-
-@pytest.fixture(scope="module")
-def record():
-    rec = Record.open(default_data_dir())
-    yield rec
-    rec.close()
+from csto.record import dates
 
 
 def chief(record, on):

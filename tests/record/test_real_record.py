@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from csto.record import Record, default_data_dir
+from csto.record import default_data_dir
 
 DATA = default_data_dir()
 SEEDS = DATA / "seeds"
-
-
-@pytest.fixture(scope="module")
-def record():
-    rec = Record.open(DATA)
-    yield rec
-    rec.close()
 
 
 def normalise(text: str) -> str:

@@ -5,16 +5,9 @@ from __future__ import annotations
 import pytest
 from test_real_record import normalise  # the one reading of a quote against its seed
 
-from csto.record import Record, default_data_dir
+from csto.record import default_data_dir
 
 DATA = default_data_dir()
-
-
-@pytest.fixture(scope="module")
-def record():
-    rec = Record.open(DATA)
-    yield rec
-    rec.close()
 
 
 

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from csto.cli import app
-from csto.record import Record
-
-
-@pytest.fixture(scope="module")
-def record():
-    rec = Record.open()
-    yield rec
-    rec.close()
 
 
 def test_a_kind_keeps_only_that_kind_and_loses_none_of_it(record):

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from csto import answers, report
-from csto.record import Record
 
 ROOT = Path(__file__).resolve().parents[2]
 KAZ = ROOT / "scenarios" / "kazakhstan-2022-01.yaml"
@@ -27,13 +26,6 @@ OPTIONS = {
     "whatif": {"scenarios": [ARM], "overlay": MAJORITY, "runs": RUNS, "seed": 1},
     "backtest": {"particles": 64, "reps": 2, "repeats": 1, "seed": 0},
 }
-
-
-@pytest.fixture(scope="session")
-def record():
-    rec = Record.open(ROOT / "data")
-    yield rec
-    rec.close()
 
 
 @pytest.fixture(scope="session")

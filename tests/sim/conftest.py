@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from csto.record import Record, default_data_dir
+from csto.record import default_data_dir
 from csto.sim import FACTORS, CrisisModel, load_params
 from csto.sim.model import theta_row
 
@@ -46,13 +46,6 @@ def make_toy(means=(2.0, 2.0, 2.0, 2.0, 3.0, 2.0), theta: dict | None = None, **
         cost_person_day=100.0, cost_flight=50000.0, cost_mission=1e5, cost_assistance=1e6)
     fields.update(changes)
     return CrisisModel(**fields)
-
-
-@pytest.fixture(scope="session")
-def record():
-    rec = Record.open(DATA)
-    yield rec
-    rec.close()
 
 
 @pytest.fixture(scope="session")
