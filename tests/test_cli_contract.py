@@ -267,7 +267,7 @@ LONG = "x" * 300  # longer than any file name the system allows (found by fuzzin
     ["exercise", "list", "--db", LONG], ["exercise", "new", SCENARIO, "--db", f"{LONG}/games.sqlite"],
     ["exercise", "export", "GAME", "--to", LONG], ["exercise", "export", "GAME", "--to", f"{LONG}/out"],
     ["sweep", SCENARIO, LONG, "--runs", "10"], ["simulate", SCENARIO, "--overlay", LONG, "--runs", "10"],
-    ["export", "--to", "csv", LONG], ["members", "--data", LONG]])
+    ["export", "--to", "csv", LONG], ["export", "--to", "state-year", LONG], ["members", "--data", LONG]])
 def test_a_path_too_long_for_the_system_is_the_users_error(tmp_path, monkeypatch, args):
     monkeypatch.chdir(tmp_path)
     db = tmp_path / "games.sqlite"

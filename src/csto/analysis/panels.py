@@ -33,9 +33,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
-from ..errors import RecordError, UsageError
+from ..errors import UsageError
 from ..record import CSTO, Record, dates
-from ..record.export import write_atomically
+from ..record.export import earlier_export, write_atomically
 from ..record.model import Act, Event, Membership, Source
 from ..treaty.articles import Law, law_for
 from .compare import Rules, coding, load_rules
@@ -373,7 +373,7 @@ def export(record: Record, panel: str, directory: str | Path, file_format: str =
     if file_format not in FILE_FORMATS:
         raise UsageError(f"--file-format: unknown format {file_format!r}: expected one of {', '.join(FILE_FORMATS)}")
     directory = Path(directory)
-    _check_target(directory)
+    earlier_export(directory, _ours(), "a panel export")  # refused before the panel is built
     frame = build(record, panel)
     names = file_names(panel, file_format)
     def fill(tmp: Path) -> None:
@@ -384,17 +384,6 @@ def export(record: Record, panel: str, directory: str | Path, file_format: str =
 
     write_atomically(directory, fill)
     return [directory / n for n in names]
-
-
-def _check_target(directory: Path) -> None:
-    if not directory.exists():
-        return
-    if not directory.is_dir():
-        raise RecordError(directory, None, "DIR", "exists and is not a directory")
-    for path in sorted(directory.iterdir()):
-        if path.name not in _ours() or not path.is_file():
-            raise RecordError(directory, None, "DIR", f"holds {path.name!r}, which is not part of a panel export: "
-                                                      "export into a new or empty directory")
 
 
 def columns_of(record: Record, panel: str) -> list[Column]:

@@ -52,7 +52,7 @@ def export(record: Record, to: str, directory: str | Path) -> list[Path]:
     names = _names(to)
 
     def fill(tmp: Path) -> None:
-        earlier = _earlier_export(directory)
+        earlier = earlier_export(directory, {name for kind in FORMATS for name in _names(kind)})
         _WRITERS[to](record, tmp)
         for path in earlier:
             if path.name not in names:
@@ -87,20 +87,24 @@ def _names(to: str) -> list[str]:
             "csv": [f"{s}.csv" for s in [*SECTIONS, "fact_sources"]]}[to]
 
 
-def _earlier_export(directory: Path) -> list[Path]:
-    """The files of an earlier export in ``directory``; a RecordError if it holds anything else."""
-    if not directory.exists():
-        return []
-    if not directory.is_dir():
-        raise RecordError(directory, None, "DIR", "exists and is not a directory")
-    ours = {name for to in FORMATS for name in _names(to)}
-    found = sorted(directory.iterdir())
-    for path in found:
-        if path.is_dir() and path.name in ours:
-            raise RecordError(path, None, "DIR", "is a directory; refusing to replace it")
-        if path.name not in ours or not path.is_file():
-            raise RecordError(directory, None, "DIR", f"holds {path.name!r}, which is not part of an export: "
-                                                      "export into a new or empty directory")
+def earlier_export(directory: Path, ours: set[str], what: str = "an export") -> list[Path]:
+    """The files of an earlier export in ``directory``, each one of ``ours``; a RecordError if it holds anything
+    else, or if it cannot be read (a name too long, no permission: the user's path, said as such)."""
+    try:
+        if not directory.exists():
+            return []
+        if not directory.is_dir():
+            raise RecordError(directory, None, "DIR", "exists and is not a directory")
+        found = sorted(directory.iterdir())
+        for path in found:
+            if path.is_dir() and path.name in ours:
+                raise RecordError(path, None, "DIR", "is a directory; refusing to replace it")
+            if path.name not in ours or not path.is_file():
+                raise RecordError(directory, None, "DIR", f"holds {path.name!r}, which is not part of {what}: "
+                                                          "export into a new or empty directory")
+    except OSError as exc:
+        raise RecordError(directory, None, "DIR",
+                          f"cannot write the export: {(exc.strerror or type(exc).__name__).lower()}") from None
     return found
 
 
