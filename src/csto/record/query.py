@@ -263,7 +263,7 @@ class Record:
         return dict(self.db.execute("SELECT code, name FROM states").fetchall())
 
     def _row(self, m: Membership, status: str | None = None) -> StatusRow:
-        return StatusRow(m.state, self.states[m.state].name, m.org, status or m.status, m.level,
+        return StatusRow(m.state, self._names[m.state], m.org, status or m.status, m.level,
                          m.participation, m.start, m.end, list(dict.fromkeys(r.id for r in m.sources)), m.note,
                          m.from_attested)
 
@@ -365,7 +365,7 @@ class Record:
         code = self.state(state).code
         periods = self.all(model.Membership, "state = ?", (code,), "from_day")
         acts = self.all(model.Act, "state = ?", (code,))
-        return {"state": code, "name": self.states[code].name,
+        return {"state": code, "name": self._names[code],
                 "periods": sorted(periods, key=lambda m: (dates.first_day(m.start), m.org)),
                 "acts": sorted(acts, key=lambda a: dates.first_day(a.date))}
 
@@ -493,7 +493,7 @@ class Record:
         for e in self.all(model.Event):
             out.append(Happening(e.date, e.kind, e.title, e.states, _ids(e), e.id))
         for a in self.all(model.Act):
-            title = f"{self.states[a.state].name}: {a.kind} ({a.org}{', ' + a.instrument if a.instrument else ''})"
+            title = f"{self._names[a.state]}: {a.kind} ({a.org}{', ' + a.instrument if a.instrument else ''})"
             out.append(Happening(a.date, f"act:{a.kind}", title, [a.state], _ids(a)))
         for x in self.exercises():
             title = x.name if x.status == "held" else f"{x.name} ({x.status})"  # never pass a cancelled one off as held
